@@ -1,0 +1,34 @@
+package io.chaosplaybooks.dsl
+
+import groovy.transform.PackageScope
+import io.chaosplaybooks.dsl.plan.SourcePos
+
+/**
+ * The state of one playbook evaluation: problems found so far, the position of the DSL call
+ * being evaluated (a stack maintained by calls the compiler inserts around every call), the
+ * sources read (for carets), and the include stack.
+ */
+@PackageScope
+class Evaluation {
+    final List<Problem> problems = []
+    final Map<String, String> sources = [:]
+    final Deque<SourcePos> positions = new ArrayDeque<>()
+    final List<String> includeStack = []
+    final Set<String> included = new HashSet<>()
+    final Map<String, Script> scripts = [:]
+    Binding binding = new Binding()
+    SourcePos fallback = SourcePos.UNKNOWN
+
+    void push(SourcePos pos) { positions.push(pos) }
+
+    void pop() { if (!positions.isEmpty()) positions.pop() }
+
+    SourcePos here() { positions.isEmpty() ? fallback : positions.peek() }
+
+    void problem(String message) { problem(here(), message) }
+
+    void problem(SourcePos pos, String message) {
+        Problem p = new Problem(pos, message)
+        if (!problems.contains(p)) problems << p
+    }
+}

@@ -1,0 +1,214 @@
+package io.chaosplaybooks.dsl
+
+import io.chaosplaybooks.dsl.plan.LoadProfile
+import io.chaosplaybooks.dsl.plan.Playbook
+import io.chaosplaybooks.dsl.plan.Scenario
+import io.chaosplaybooks.dsl.plan.ServerSpec
+import io.chaosplaybooks.dsl.plan.SourcePos
+
+import static groovy.lang.Closure.DELEGATE_FIRST
+
+/**
+ * The words at the top of a playbook file and inside {@code playbook "name" { }}: servers, load,
+ * scenarios, includes and templates. Included files add to the same context.
+ */
+class PlaybookContext {
+    static final List<String> WORDS = ['playbook', 'description', 'servers', 'server', 'load', 'scenario', 'include', 'template']
+    static final List<String> UNITS = ['us', 'ms', 'millis', 's', 'second', 'seconds', 'min', 'minute', 'minutes',
+                                       'h', 'hour', 'hours', 'byte', 'bytes', 'KB', 'MB', 'KBps', 'MBps', 'percent', 'perSecond']
+
+    final Evaluation evaluation
+    final PlaybookLoader loader
+    String name
+    SourcePos namePos
+    String description
+    Integer serverCount
+    SourcePos serverCountPos
+    final List<ServerSpec> namedServers = []
+    LoadProfile load
+    final List<Scenario> scenarios = []
+    final Map<String, Closure> templates = [:]
+    final Map<String, SourcePos> templatePositions = [:]
+    /** Positions of the include calls being evaluated, outermost first. */
+    final List<SourcePos> includeCalls = []
+
+    PlaybookContext(Evaluation evaluation, PlaybookLoader loader) {
+        this.evaluation = evaluation
+        this.loader = loader
+    }
+
+    private SourcePos here() { evaluation.here() }
+
+    private void problem(String m) { evaluation.problem(m) }
+
+    void playbook(String name, @DelegatesTo(value = PlaybookContext, strategy = DELEGATE_FIRST) Closure body) {
+        if (this.name != null) problem("only one playbook per file; '${this.name}' was declared at ${namePos}")
+        this.name = name
+        this.namePos = here()
+        runBlock(body, this)
+    }
+
+    void description(String text) {
+        if (description != null) problem('description given twice')
+        description = text
+    }
+
+    void servers(int count) {
+        if (serverCount != null) problem("servers given twice (first at ${serverCountPos})")
+        if (count < 1 || count > 64) problem("servers must be between 1 and 64, got ${count}")
+        if (!namedServers.isEmpty()) problem("use either 'servers N' or named 'server' lines, not both")
+        serverCount = Math.max(1, Math.min(64, count))
+        serverCountPos = here()
+    }
+
+    void server(String name, String address) {
+        if (serverCount != null) problem("use either 'servers N' or named 'server' lines, not both")
+        if (!(name ==~ /[A-Za-z0-9][A-Za-z0-9_.-]*/)) problem("a server name is a single word of letters, digits, '-', '_' or '.', got \"${name}\"")
+        if (namedServers.any { it.name() == name }) problem("server '${name}' is named twice")
+        if (address != null && !(address ==~ /(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}/)) {
+            problem("a server address is host:port, such as 127.0.0.1:11211, got \"${address}\"")
+        } else if (address != null) {
+            int port = address.substring(address.lastIndexOf(':') + 1) as int
+            if (port < 1 || port > 65535) problem("port must be between 1 and 65535, got ${port}")
+        }
+        namedServers << new ServerSpec(name, address, here())
+    }
+
+    /** A named server the run provides (a local memcached or the stand-in). */
+    void server(String name) { server(name, null) }
+
+    void load(@DelegatesTo(value = LoadContext, strategy = DELEGATE_FIRST) Closure body) {
+        if (load != null) problem('load { } given twice')
+        def ctx = new LoadContext(evaluation, LoadProfile.defaults(here()))
+        runBlock(body, ctx)
+        load = ctx.build()
+    }
+
+    void scenario(String name, @DelegatesTo(value = ScenarioContext, strategy = DELEGATE_FIRST) Closure body) {
+        def pos = here()
+        if (!name?.trim()) problem('a scenario needs a name')
+        def ctx = new ScenarioContext(evaluation, this, name, pos)
+        runBlock(body, ctx)
+        def built = ctx.build()
+        def existing = scenarios.find { it.name() == name }
+        if (existing != null) {
+            if (!includeCalls.isEmpty()) {
+                evaluation.problem(includeCalls[0], "this include brings scenario '${name}' (${pos}), which is already defined at ${existing.pos()}")
+            } else {
+                problem("duplicate scenario name '${name}' (first defined at ${existing.pos()})")
+            }
+            return
+        }
+        scenarios << built
+    }
+
+    void include(String spec) {
+        def pos = here()
+        includeCalls << pos
+        try {
+            loader.include(spec, pos, this)
+        } finally {
+            includeCalls.removeLast()
+        }
+    }
+
+    /** A reusable block: {@code template("lossScenario") { String name, rate -> scenario(name) { ... } }}. */
+    void template(String name, Closure body) {
+        if (!(name ==~ /[A-Za-z_][A-Za-z0-9_]*/)) {
+            problem("a template name is an identifier such as lossScenario, got \"${name}\"")
+            return
+        }
+        if (templates.containsKey(name)) {
+            def at = includeCalls.isEmpty() ? here() : includeCalls[0]
+            evaluation.problem(at, "template '${name}' is already defined at ${templatePositions[name]}")
+            return
+        }
+        if (WORDS.contains(name) || ScenarioContext.SCENARIO_WORDS.contains(name)) {
+            problem("'${name}' is a word of the language; choose another template name")
+            return
+        }
+        templates[name] = body
+        templatePositions[name] = here()
+    }
+
+    /** Runs a block against a context; a failure inside is reported where it happened and the evaluation goes on. */
+    Object runBlock(Closure body, Object ctx, Object... args) {
+        Closure c = body.rehydrate(ctx, body.owner, body.thisObject)
+        c.resolveStrategy = DELEGATE_FIRST
+        int depth = evaluation.positions.size()
+        try {
+            return c.call(args)
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
+            evaluation.problem(explain(t))
+            while (evaluation.positions.size() > depth) evaluation.pop()
+            return Absorber.INSTANCE
+        }
+    }
+
+    /** Templates and the playbook's own helper methods, reached from any context. */
+    Map tryTemplateOrHelper(String name, Object[] args, Object ctx) {
+        Closure t = templates[name]
+        if (t != null) {
+            int expected = t.maximumNumberOfParameters
+            if (t.parameterTypes.length != args.length && !(args.length == 0 && expected <= 1)) {
+                problem("template '${name}' takes ${t.parameterTypes.length} argument(s), got ${args.length}")
+                return [found: true, value: Absorber.INSTANCE]
+            }
+            return [found: true, value: runBlock(t, ctx, args)]
+        }
+        for (Script s : evaluation.scripts.values()) {
+            if (s.metaClass.respondsTo(s, name, args)) return [found: true, value: s.invokeMethod(name, args)]
+        }
+        [found: false]
+    }
+
+    static String explain(Throwable t) {
+        if (t instanceof MissingPropertyException) {
+            def type = t.type
+            if (type != null && Number.isAssignableFrom(type)) {
+                return "unknown unit '.${t.property}' on a number" + Words.didYouMean(t.property, UNITS)
+            }
+            return "'${t.property}' is not known here" + (type ? " (on ${type.simpleName})" : '')
+        }
+        if (t instanceof MissingMethodException) {
+            def type = t.type
+            String on = type && !PlaybookScript.isAssignableFrom(type) && !(type.name.startsWith('io.chaosplaybooks')) ? " on ${type.simpleName}" : ''
+            return "'${t.method}' does not take ${Words.showArgs(t.arguments)}${on}"
+        }
+        if (t instanceof StackOverflowError) return 'evaluation recursed without end (a template calling itself?)'
+        if (t instanceof ArithmeticException) return "arithmetic error: ${t.message}"
+        if (t instanceof org.codehaus.groovy.runtime.typehandling.GroovyCastException) return t.message.readLines().first()
+        "${t.getClass().simpleName}: ${t.message}"
+    }
+
+    def methodMissing(String name, Object args) {
+        Object[] a = args instanceof Object[] ? args : [args] as Object[]
+        def answered = tryTemplateOrHelper(name, a, this)
+        if (answered.found) return answered.value
+        if (this.metaClass.respondsTo(this, name)) {
+            problem("${name} does not take ${Words.showArgs(a)}")
+        } else if (ScenarioContext.SCENARIO_WORDS.contains(name)) {
+            problem("'${name}' belongs inside a scenario: scenario \"name\" { ${name} ... }")
+        } else {
+            problem("unknown word '${name}' in a playbook" + Words.didYouMean(name, WORDS + templates.keySet()))
+        }
+        Absorber.INSTANCE
+    }
+
+    def propertyMissing(String name) {
+        if (evaluation.binding.hasVariable(name)) return evaluation.binding.getVariable(name)
+        methodMissing(name, [] as Object[])
+    }
+
+    Playbook build(String file, String defaultName) {
+        List<ServerSpec> servers = namedServers
+        if (servers.isEmpty()) {
+            int n = serverCount ?: 3
+            def at = serverCountPos ?: new SourcePos(file, 1, 1)
+            servers = (1..n).collect { new ServerSpec("server-${it}".toString(), null, at) }
+        }
+        new Playbook(name ?: defaultName, description, file, servers, load ?: LoadProfile.defaults(new SourcePos(file, 1, 1)),
+            scenarios, namePos ?: new SourcePos(file, 1, 1))
+    }
+}

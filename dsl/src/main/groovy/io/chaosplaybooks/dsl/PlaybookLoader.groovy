@@ -1,0 +1,189 @@
+package io.chaosplaybooks.dsl
+
+import io.chaosplaybooks.dsl.plan.SourcePos
+import org.codehaus.groovy.control.CompilerConfiguration
+import org.codehaus.groovy.control.MultipleCompilationErrorsException
+import org.codehaus.groovy.control.messages.ExceptionMessage
+import org.codehaus.groovy.control.messages.SyntaxErrorMessage
+import org.codehaus.groovy.syntax.SyntaxException
+
+import java.nio.charset.StandardCharsets
+import java.nio.file.Files
+import java.nio.file.Path
+
+/**
+ * Reads a playbook into a validated plan. The pipeline:
+ * <pre>
+ *  text ─► for-rewrite (same length) ─► groovyc with PlaybookAstCustomizer ─► run against PlaybookContext
+ *       ─► includes (relative, stdlib:, --lib roots, CHAOS_PATH) ─► Playbook record ─► PlanValidator
+ * </pre>
+ * Every problem on the way is collected with its position; nothing is thrown for a user's mistake.
+ * Evaluation builds the plan and nothing else: no socket, server or thread is started.
+ */
+class PlaybookLoader {
+    static final String STDLIB_PREFIX = 'stdlib:'
+    static final String STDLIB_RESOURCE = '/stdlib/'
+
+    final List<Path> libraryRoots
+    private final CompilerConfiguration config
+    private int classCounter
+
+    PlaybookLoader(List<Path> libraryRoots = []) {
+        this.libraryRoots = List.copyOf(libraryRoots)
+        config = new CompilerConfiguration()
+        config.scriptBaseClass = PlaybookScript.name
+        config.addCompilationCustomizers(new PlaybookAstCustomizer())
+    }
+
+    /** Library roots from {@code --lib} first, then the entries of {@code CHAOS_PATH}. */
+    static PlaybookLoader withEnvironment(List<Path> libs) {
+        List<Path> roots = new ArrayList<>(libs)
+        String env = System.getenv('CHAOS_PATH')
+        if (env) env.split(File.pathSeparator).findAll { it }.each { roots << Path.of(it) }
+        new PlaybookLoader(roots)
+    }
+
+    /** The names that {@code include "stdlib:NAME"} accepts. */
+    static List<String> stdlibNames() {
+        def index = PlaybookLoader.getResourceAsStream(STDLIB_RESOURCE + 'index.txt')
+        if (index == null) return []
+        index.withCloseable { it.getText('UTF-8').readLines()*.trim().findAll { it && !it.startsWith('#') } }
+    }
+
+    LoadResult load(Path file) {
+        String display = file.toString()
+        String text
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8)
+        } catch (IOException e) {
+            def p = new Problem(new SourcePos(display, 0, 0), "cannot read the file: ${e.class.simpleName == 'NoSuchFileException' ? 'no such file' : e.message}")
+            return new LoadResult(null, [p], [:])
+        }
+        loadText(display, text, file.toAbsolutePath().parent)
+    }
+
+    /** For text that is not a file (tests, the REPL, README examples): includes resolve against {@code dir}. */
+    LoadResult loadText(String name, String text, Path dir = Path.of('').toAbsolutePath()) {
+        def evaluation = new Evaluation()
+        evaluation.fallback = new SourcePos(name, 1, 1)
+        def ctx = new PlaybookContext(evaluation, this)
+        String id = dir == null ? name : dir.resolve(Path.of(name).fileName.toString()).normalize().toString()
+        evaluation.included << id
+        evaluation.includeStack << id
+        boolean compiled = evaluate(name, text, dir, ctx, evaluation)
+        def playbook = null
+        if (compiled) {
+            String base = Path.of(name).fileName.toString().replaceFirst(/\.groovy$/, '')
+            playbook = ctx.build(name, base)
+            PlanValidator.validate(playbook).each { evaluation.problem(it.pos(), it.message()) }
+        }
+        new LoadResult(playbook, evaluation.problems.sort(false), evaluation.sources)
+    }
+
+    /** Compiles and runs one source against the context; false if it did not compile. */
+    private boolean evaluate(String name, String text, Path dir, PlaybookContext ctx, Evaluation evaluation) {
+        evaluation.sources[name] = text
+        Script script
+        try {
+            def shell = new GroovyShell(PlaybookLoader.classLoader, evaluation.binding, config)
+            script = shell.parse(ForKeywordRewriter.rewrite(text), "Playbook${++classCounter}.groovy")
+        } catch (MultipleCompilationErrorsException e) {
+            e.errorCollector.errors.each { msg -> evaluation.problem(compilePosition(name, msg), compileMessage(msg)) }
+            return false
+        }
+        def ps = (PlaybookScript) script
+        ps.evaluation = evaluation
+        ps.sourceName = name
+        ps.context = ctx
+        evaluation.scripts[name] = ps
+        int depth = evaluation.positions.size()
+        try {
+            ps.run()
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
+            evaluation.problem(PlaybookContext.explain(t))
+            while (evaluation.positions.size() > depth) evaluation.pop()
+        }
+        true
+    }
+
+    private static SourcePos compilePosition(String name, Object msg) {
+        if (msg instanceof SyntaxErrorMessage) {
+            SyntaxException se = msg.cause
+            return new SourcePos(name, se.line, se.startColumn)
+        }
+        new SourcePos(name, 1, 1)
+    }
+
+    private static String compileMessage(Object msg) {
+        if (msg instanceof SyntaxErrorMessage) {
+            return 'syntax error: ' + msg.cause.originalMessage.replace(ForKeywordRewriter.WORD, 'for')
+        }
+        if (msg instanceof ExceptionMessage) return "cannot compile: ${msg.cause.message}"
+        msg.toString()
+    }
+
+    /** Called by {@code include "..."}: resolves, detects cycles, evaluates into the same context. */
+    void include(String spec, SourcePos at, PlaybookContext ctx) {
+        def evaluation = ctx.evaluation
+        String id
+        String display
+        String text
+        Path dir = null
+        if (spec.startsWith(STDLIB_PREFIX)) {
+            String libName = spec.substring(STDLIB_PREFIX.length()).replaceFirst(/\.groovy$/, '')
+            def stream = libName ==~ /[A-Za-z0-9_-]+/ ? PlaybookLoader.getResourceAsStream(STDLIB_RESOURCE + libName + '.groovy') : null
+            if (stream == null) {
+                evaluation.problem(at, "no shipped library '${spec}'" + Words.didYouMean(libName, stdlibNames())
+                    + "; the shipped libraries are: " + stdlibNames().collect { STDLIB_PREFIX + it }.join(', '))
+                return
+            }
+            text = stream.withCloseable { it.getText('UTF-8') }
+            id = display = STDLIB_PREFIX + libName
+        } else {
+            String fileName = spec.endsWith('.groovy') ? spec : spec + '.groovy'
+            String includer = evaluation.includeStack.last()
+            List<Path> candidates = []
+            Path including = includer.startsWith(STDLIB_PREFIX) ? null : Path.of(includer).parent
+            if (Path.of(fileName).isAbsolute()) {
+                candidates << Path.of(fileName)
+            } else {
+                if (including != null) candidates << including.resolve(fileName)
+                libraryRoots.each { candidates << it.resolve(fileName) }
+            }
+            Path found = candidates.find { Files.isRegularFile(it) }
+            if (found == null) {
+                evaluation.problem(at, "cannot find '${spec}'; looked in: " + candidates.collect { it.normalize().toString() }.join(', ')
+                    + (libraryRoots.isEmpty() ? ' (library roots come from --lib DIR and CHAOS_PATH)' : ''))
+                return
+            }
+            found = found.toAbsolutePath().normalize()
+            id = found.toString()
+            def cwd = Path.of('').toAbsolutePath()
+            display = found.startsWith(cwd) ? cwd.relativize(found).toString() : found.toString()
+            dir = found.parent
+            try {
+                text = Files.readString(found, StandardCharsets.UTF_8)
+            } catch (IOException e) {
+                evaluation.problem(at, "cannot read '${spec}': ${e.message}")
+                return
+            }
+        }
+        if (evaluation.includeStack.contains(id)) {
+            def chain = (evaluation.includeStack.dropWhile { it != id } + [id]).collect { shortName(it) }.join(' -> ')
+            evaluation.problem(at, "include cycle: ${chain}")
+            return
+        }
+        if (!evaluation.included.add(id)) return // already included once: nothing new to add
+        evaluation.includeStack << id
+        try {
+            evaluate(display, text, dir, ctx, evaluation)
+        } finally {
+            evaluation.includeStack.removeLast()
+        }
+    }
+
+    private static String shortName(String id) {
+        id.startsWith(STDLIB_PREFIX) ? id : Path.of(id).fileName.toString()
+    }
+}

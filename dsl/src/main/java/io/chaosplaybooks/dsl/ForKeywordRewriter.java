@@ -1,0 +1,69 @@
+package io.chaosplaybooks.dsl;
+
+import groovyjarjarantlr4.v4.runtime.CharStreams;
+import groovyjarjarantlr4.v4.runtime.Token;
+import org.apache.groovy.parser.antlr4.GroovyLangLexer;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+
+/**
+ * {@code inject f on server(1) for 1.min}: Groovy reads {@code for} as the loop keyword. Before
+ * parsing, the {@code for} that continues a command chain is replaced by {@link #WORD}, an
+ * identifier of the same length, so every line and column in later errors still points at the
+ * user's text. Groovy's own lexer finds the keyword, so strings and comments are never touched.
+ *
+ * <p>A loop's {@code for} starts a statement (after a newline, {@code ;}, {@code {}, {@code }},
+ * {@code else}, {@code ->}) or follows the closing parenthesis of an {@code if}/{@code while}/
+ * {@code for} head; every other {@code for} is the DSL's.
+ */
+public final class ForKeywordRewriter {
+    /** What the DSL's {@code for} becomes; the inject stage offers it as a method. */
+    public static final String WORD = "FOR";
+
+    private static final Set<String> STATEMENT_BOUNDARIES =
+        Set.of("NL", "SEMI", "LBRACE", "RBRACE", "ELSE", "ARROW", "COLON");
+    private static final Set<String> HEAD_KEYWORDS = Set.of("IF", "WHILE", "FOR", "SWITCH");
+
+    private ForKeywordRewriter() {}
+
+    public static String rewrite(String source) {
+        GroovyLangLexer lexer = new GroovyLangLexer(CharStreams.fromString(source));
+        lexer.removeErrorListeners();
+        var vocabulary = lexer.getVocabulary();
+        char[] out = null;
+        String previous = null; // symbolic name of the previous significant token; null at start
+        String beforeParen = null;
+        // For each open '(' whether it opened an if/while/for/switch head.
+        Deque<Boolean> parens = new ArrayDeque<>();
+        boolean lastClosedHead = false;
+        try {
+            for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+                if (t.getChannel() != Token.DEFAULT_CHANNEL) continue;
+                String name = vocabulary.getSymbolicName(t.getType());
+                if (name == null) name = "";
+                if ("FOR".equals(name)) {
+                    boolean loop = previous == null || STATEMENT_BOUNDARIES.contains(previous)
+                        || ("RPAREN".equals(previous) && lastClosedHead);
+                    if (!loop) {
+                        if (out == null) out = source.toCharArray();
+                        for (int i = 0; i < WORD.length(); i++) out[t.getStartIndex() + i] = WORD.charAt(i);
+                        name = "IDENTIFIER";
+                    }
+                }
+                if ("LPAREN".equals(name)) {
+                    parens.push(HEAD_KEYWORDS.contains(previous));
+                } else if ("RPAREN".equals(name)) {
+                    lastClosedHead = !parens.isEmpty() && parens.pop();
+                }
+                beforeParen = previous;
+                previous = name;
+            }
+        } catch (RuntimeException lexError) {
+            // A source the lexer cannot read: leave it as is and let the parser report where.
+            return out == null ? source : new String(out);
+        }
+        return out == null ? source : new String(out);
+    }
+}

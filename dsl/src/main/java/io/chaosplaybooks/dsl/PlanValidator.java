@@ -1,0 +1,93 @@
+package io.chaosplaybooks.dsl;
+
+import io.chaosplaybooks.dsl.plan.Expectation;
+import io.chaosplaybooks.dsl.plan.Playbook;
+import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.dsl.plan.ServerSpec;
+import io.chaosplaybooks.dsl.plan.Step;
+import io.chaosplaybooks.dsl.plan.Target;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that need the whole playbook: targets against the servers it has, expectations against
+ * the phases a scenario has, scenarios that do nothing. Checks of single values happen where
+ * the value is written.
+ */
+final class PlanValidator {
+    private PlanValidator() {}
+
+    static List<Problem> validate(Playbook playbook) {
+        List<Problem> problems = new ArrayList<>();
+        int servers = playbook.serverCount();
+        Set<String> names = playbook.servers().stream().map(ServerSpec::name).collect(Collectors.toSet());
+        for (Scenario s : playbook.scenarios()) {
+            if (s.steps().isEmpty()) {
+                problems.add(new Problem(s.pos(), "scenario '" + s.name() + "' has no steps; add e.g. stabilize 30.s"));
+            }
+            Set<String> words = new HashSet<>();
+            collectSteps(s.steps(), words, servers, names, problems);
+            for (Expectation e : s.expectations()) {
+                if (e instanceof Expectation.Breaker b) checkTarget(b.target(), servers, names, problems);
+                if (e instanceof Expectation.RecoveredWithin r) {
+                    if (!words.contains("recover")) {
+                        problems.add(new Problem(r.pos(), "recoveredWithin needs a recover phase in scenario '" + s.name() + "'"));
+                    }
+                    if (!words.contains("stabilize")) {
+                        problems.add(new Problem(r.pos(), "recoveredWithin compares with the stabilize baseline; scenario '" + s.name() + "' has no stabilize phase"));
+                    }
+                } else if (e.phase() != null && !words.contains(e.phase())) {
+                    problems.add(new Problem(e.pos(), "scenario '" + s.name() + "' has no phase or step '" + e.phase()
+                        + "'; it has: " + String.join(", ", words.stream().sorted().toList())));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void collectSteps(List<Step> steps, Set<String> words, int servers, Set<String> names, List<Problem> problems) {
+        for (Step st : steps) {
+            words.add(st.word());
+            switch (st) {
+                case Step.Inject i -> checkTarget(i.target(), servers, names, problems);
+                case Step.Heal h -> { if (h.target() != null) checkTarget(h.target(), servers, names, problems); }
+                case Step.Parallel p -> {
+                    if (p.steps().isEmpty()) problems.add(new Problem(p.pos(), "parallel { } is empty"));
+                    collectSteps(p.steps(), words, servers, names, problems);
+                }
+                case Step.Repeat r -> {
+                    if (r.steps().isEmpty()) problems.add(new Problem(r.pos(), "repeat { } is empty"));
+                    collectSteps(r.steps(), words, servers, names, problems);
+                }
+                case Step.Named n -> {
+                    if (n.steps().isEmpty()) problems.add(new Problem(n.pos(), "step '" + n.name() + "' is empty"));
+                    if (n.name() != null) words.add(n.name());
+                    collectSteps(n.steps(), words, servers, names, problems);
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static void checkTarget(Target t, int servers, Set<String> names, List<Problem> problems) {
+        switch (t.kind()) {
+            case INDEXES -> t.indexes().stream().filter(i -> i > servers).findFirst().ifPresent(i ->
+                problems.add(new Problem(t.pos(), "server(" + i + ") does not exist: this playbook has "
+                    + servers + (servers == 1 ? " server" : " servers") + " (numbered 1 to " + servers + ")")));
+            case NAMES -> t.names().stream().filter(n -> !names.contains(n)).forEach(n ->
+                problems.add(new Problem(t.pos(), "no server is named '" + n + "'; servers are: "
+                    + String.join(", ", names.stream().sorted().toList()))));
+            case RANDOM -> {
+                if (t.count() > servers) {
+                    problems.add(new Problem(t.pos(), "randomServers(" + t.count() + ") asks for more servers than the "
+                        + servers + " this playbook has"));
+                }
+            }
+            case ALL -> { }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.chaosplaybooks.dsl.plan;
+
+import java.time.Duration;
+
+/**
+ * What must hold for the scenario to pass. {@code phase} names the window ({@code stabilize},
+ * {@code inject}, {@code recover}, {@code wait}, or a step's name); null means the whole scenario.
+ */
+public sealed interface Expectation {
+    SourcePos pos();
+
+    String phase();
+
+    String describe();
+
+    enum Metric {
+        ERROR_RATE("errorRate"), THROUGHPUT("throughput"),
+        P50("p50"), P90("p90"), P95("p95"), P99("p99"), P999("p999");
+
+        private final String word;
+
+        Metric(String word) { this.word = word; }
+
+        public String word() { return word; }
+    }
+
+    enum Comparison {
+        LT("<"), LE("<="), GT(">"), GE(">="), EQ("==");
+
+        private final String symbol;
+
+        Comparison(String symbol) { this.symbol = symbol; }
+
+        public String symbol() { return symbol; }
+    }
+
+    /**
+     * {@code errorRate < 1.percent}: threshold as a fraction for errorRate, ops/s for throughput,
+     * milliseconds for percentiles.
+     */
+    record MetricBound(Metric metric, Comparison comparison, double threshold, String phase, SourcePos pos) implements Expectation {
+        public String describe() {
+            String t = switch (metric) {
+                case ERROR_RATE -> Units.formatNumber(threshold * 100) + "%";
+                case THROUGHPUT -> Units.formatNumber(threshold) + " ops/s";
+                default -> Units.formatNumber(threshold) + " ms";
+            };
+            return metric.word() + " " + comparison.symbol() + " " + t + (phase == null ? "" : " during " + phase);
+        }
+    }
+
+    enum BreakerCondition { OPENED, CLOSED, STAYED_CLOSED }
+
+    /** {@code breaker(server(1)).opened during inject}. */
+    record Breaker(Target target, BreakerCondition condition, String phase, SourcePos pos) implements Expectation {
+        public String describe() {
+            String c = switch (condition) {
+                case OPENED -> "opened";
+                case CLOSED -> "closed";
+                case STAYED_CLOSED -> "stayedClosed";
+            };
+            return "breaker(" + target.describe() + ")." + c + (phase == null ? "" : " during " + phase);
+        }
+    }
+
+    /** Back to the stabilize baseline within this long after the faults are healed. */
+    record RecoveredWithin(Duration within, SourcePos pos) implements Expectation {
+        public String phase() { return "recover"; }
+
+        public String describe() {
+            return "recoveredWithin(" + Units.format(within) + ")";
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.chaosplaybooks.dsl.plan;
+
+import java.util.List;
+
+/**
+ * A validated playbook: what to run, against which servers, under which load. Immutable; every
+ * node carries where it was written. Knows nothing of sockets, threads or the runtime.
+ */
+public record Playbook(String name, String description, String file, List<ServerSpec> servers,
+                       LoadProfile load, List<Scenario> scenarios, SourcePos pos) {
+    public Playbook {
+        servers = List.copyOf(servers);
+        scenarios = List.copyOf(scenarios);
+    }
+
+    public int serverCount() {
+        return servers.size();
+    }
+}
