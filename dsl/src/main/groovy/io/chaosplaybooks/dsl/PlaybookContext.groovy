@@ -137,7 +137,7 @@ class PlaybookContext {
         c.resolveStrategy = DELEGATE_FIRST
         int depth = evaluation.positions.size()
         try {
-            return c.call(args)
+            return args.length == 0 ? c.call() : c.call(*args)
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
             evaluation.problem(explain(t))

@@ -182,10 +182,10 @@ class StepsContext {
         new FaultSpec([new Fault(type, attributes, type.defaultDirection(), 1.0d, here())], evaluation)
     }
 
-    FaultSpec latency(Duration latency) { latency([:], latency) }
+    FaultSpec latency(Duration delay) { latency([:], delay) }
 
-    FaultSpec latency(Map options, Duration latency) {
-        nonNegative('latency', latency)
+    FaultSpec latency(Map options, Duration delay) {
+        nonNegative('latency', delay)
         Duration jitter = Duration.ZERO
         options.each { k, v ->
             if (k == 'jitter') {
@@ -195,10 +195,10 @@ class StepsContext {
                 problem("latency has no option '${k}'" + Words.didYouMean(k.toString(), ['jitter']))
             }
         }
-        if (jitter > latency) {
-            problem("jitter (${Units.format(jitter)}) is larger than the latency (${Units.format(latency)}): delays would go below zero")
+        if (jitter > delay) {
+            problem("jitter (${Units.format(jitter)}) is larger than the latency (${Units.format(delay)}): delays would go below zero")
         }
-        fault(FaultType.LATENCY, [latency: latency.toMillis(), jitter: jitter.toMillis()])
+        fault(FaultType.LATENCY, [latency: delay.toMillis(), jitter: jitter.toMillis()])
     }
 
     FaultSpec packetLoss(Number rate) {

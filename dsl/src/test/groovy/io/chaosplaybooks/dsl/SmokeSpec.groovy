@@ -1,12 +1,15 @@
 package io.chaosplaybooks.dsl
 import spock.lang.Specification
+import java.nio.file.Path
 class SmokeSpec extends Specification {
-  def "card example"() {
+  def "files"() {
     when:
-    def r = new PlaybookLoader().loadText('card.groovy', 'scenario "packet-loss-10" { stabilize 30.s; inject packetLoss(0.1) on server(1) for 1.min; recover 60.s }')
+    def r = new PlaybookLoader().load(Path.of('../' + f))
     println r.formatProblems()
-    println r.playbook()
+    println r.playbook()?.scenarios()*.name
     then:
     r.ok()
+    where:
+    f << ['playbooks/all.groovy', 'playbooks/smoke.groovy', 'stdlib-scenarios/packet-loss.groovy', 'stdlib-scenarios/all.groovy']
   }
 }
