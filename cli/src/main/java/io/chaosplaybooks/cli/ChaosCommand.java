@@ -18,6 +18,9 @@ import java.io.PrintWriter;
         "  scenario \"packet-loss-10\" { stabilize 30.s; inject packetLoss(0.1) on server(1) for 1.min; recover 60.s }",
     },
     subcommands = {
+        RunCommand.class,
+        ValidateCommand.class,
+        ListCommand.class,
         CommandLine.HelpCommand.class,
     },
     footerHeading = "%nExit codes:%n",

@@ -2,7 +2,6 @@ package io.chaosplaybooks.dsl.plan;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * One fault with its Toxiproxy attributes, named and in the units Toxiproxy uses
@@ -27,12 +26,29 @@ public record Fault(FaultType type, Map<String, Number> attributes, Direction di
         return new Fault(type, attributes, direction, toxicity, p);
     }
 
-    /** {@code packetLoss(rate: 0.1)}, {@code latency(latency: 500, jitter: 50).upstream}: for listings. */
+    private String ms(String key) {
+        return Units.format(java.time.Duration.ofMillis(attributes.get(key).longValue()));
+    }
+
+    /** The arguments as a playbook writes them. */
+    private String arguments() {
+        return switch (type) {
+            case LATENCY -> ms("latency") + (attributes.get("jitter").longValue() == 0 ? "" : ", jitter: " + ms("jitter"));
+            case PACKET_LOSS -> Units.formatNumber(attributes.get("rate").doubleValue() * 100) + "%";
+            case BANDWIDTH -> attributes.get("rate") + " KB/s";
+            case TIMEOUT -> ms("timeout");
+            case RESET_PEER -> attributes.get("timeout").longValue() == 0 ? "" : "after: " + ms("timeout");
+            case SLOW_CLOSE -> ms("delay");
+            case LIMIT_DATA -> new DataSize(attributes.get("bytes").longValue()).toString();
+            case SLICER -> "averageSize: " + attributes.get("average_size") + " bytes, sizeVariation: "
+                + attributes.get("size_variation") + " bytes, delay: " + attributes.get("delay") + " µs";
+            case BLACKHOLE, DOWN -> "";
+        };
+    }
+
+    /** {@code packetLoss(10%)}, {@code latency(latency: 500, jitter: 50).upstream}: for listings. */
     public String describe() {
-        String attrs = attributes.entrySet().stream()
-            .map(e -> e.getKey() + ": " + Units.formatNumber(e.getValue().doubleValue()))
-            .collect(Collectors.joining(", "));
-        StringBuilder sb = new StringBuilder(type.word()).append('(').append(attrs).append(')');
+        StringBuilder sb = new StringBuilder(type.word()).append('(').append(arguments()).append(')');
         if (direction != type.defaultDirection()) sb.append('.').append(direction.toxiproxyStream());
         if (toxicity != 1.0) sb.append(".toxicity(").append(Units.formatNumber(toxicity)).append(')');
         return sb.toString();

@@ -1,0 +1,105 @@
+package io.chaosplaybooks.cli;
+
+import io.chaosplaybooks.dsl.LoadResult;
+import io.chaosplaybooks.dsl.plan.Expectation;
+import io.chaosplaybooks.dsl.plan.PlanTimeline;
+import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.dsl.plan.Step;
+import io.chaosplaybooks.dsl.plan.Units;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+    description = "Lists the scenarios of playbooks: description, tags, phases and planned duration.",
+    footer = {
+        "",
+        "Examples:",
+        "  chaos list playbooks/all.groovy",
+        "  chaos list --format json playbooks/smoke.groovy",
+    })
+final class ListCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin PlaybookFiles files;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Playbooks, or folders searched for *.groovy.")
+    List<Path> paths;
+
+    @Option(names = "--format", paramLabel = "text|json", description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputFormat format = OutputFormat.text;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        var loader = files.loader();
+        List<Map<String, Object>> json = new ArrayList<>();
+        boolean invalid = false;
+        for (Path f : PlaybookFiles.expand(paths)) {
+            LoadResult r = loader.load(f);
+            if (!r.ok()) {
+                spec.commandLine().getErr().print(r.formatProblems());
+                invalid = true;
+                continue;
+            }
+            var pb = r.playbook();
+            if (format == OutputFormat.text) {
+                out.printf("%s  (%s, %d servers, %d scenarios, %s)%n", pb.name(), f, pb.serverCount(), pb.scenarios().size(),
+                    Units.format(PlanTimeline.of(pb).total()));
+                if (pb.description() != null) out.println("  " + pb.description());
+                out.println();
+            }
+            for (Scenario s : pb.scenarios()) {
+                Duration d = PlanTimeline.duration(s);
+                if (format == OutputFormat.text) {
+                    out.printf("  %-40s %10s   %s%n", s.name(), Units.format(d), String.join(", ", s.tags()));
+                    if (s.description() != null) out.println("      " + s.description());
+                    out.println("      phases: " + phases(s.steps()));
+                    for (Expectation e : s.expectations()) out.println("      expect " + e.describe());
+                } else {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("file", f.toString());
+                    m.put("playbook", pb.name());
+                    m.put("name", s.name());
+                    m.put("description", s.description());
+                    m.put("tags", s.tags());
+                    m.put("phases", s.steps().stream().map(Step::word).toList());
+                    m.put("durationSeconds", d.toMillis() / 1000.0);
+                    m.put("expectations", s.expectations().stream().map(Expectation::describe).toList());
+                    m.put("position", s.pos().toString());
+                    json.add(m);
+                }
+            }
+            if (format == OutputFormat.text) out.println();
+        }
+        if (format == OutputFormat.json) out.println(Json.write(json));
+        out.flush();
+        return invalid ? ExitCodes.INVALID : ExitCodes.OK;
+    }
+
+    static String phases(List<Step> steps) {
+        return steps.stream().map(st -> switch (st) {
+            case Step.Stabilize s -> "stabilize " + Units.format(s.duration());
+            case Step.Recover r -> "recover " + Units.format(r.duration());
+            case Step.Wait w -> "wait " + Units.format(w.duration());
+            case Step.Heal h -> h.target() == null ? "heal" : "heal " + h.target().describe();
+            case Step.Inject i -> "inject " + i.faults().stream().map(f -> f.type().word()).collect(Collectors.joining("+"))
+                + " on " + i.target().describe() + (i.duration() == null ? "" : " for " + Units.format(i.duration()));
+            case Step.Parallel p -> "parallel { " + phases(p.steps()) + " }";
+            case Step.Repeat r -> "repeat(" + r.times() + ") { " + phases(r.steps()) + " }";
+            case Step.Named n -> "step \"" + n.name() + "\" { " + phases(n.steps()) + " }";
+        }).collect(Collectors.joining(", "));
+    }
+}
