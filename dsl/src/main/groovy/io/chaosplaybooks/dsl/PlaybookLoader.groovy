@@ -1,7 +1,10 @@
 package io.chaosplaybooks.dsl
 
 import io.chaosplaybooks.dsl.plan.SourcePos
+import org.codehaus.groovy.control.CompilationUnit
 import org.codehaus.groovy.control.CompilerConfiguration
+import org.codehaus.groovy.control.Phases
+import org.codehaus.groovy.tools.GroovyClass
 import org.codehaus.groovy.control.MultipleCompilationErrorsException
 import org.codehaus.groovy.control.messages.ExceptionMessage
 import org.codehaus.groovy.control.messages.SyntaxErrorMessage
@@ -26,6 +29,10 @@ class PlaybookLoader {
 
     final List<Path> libraryRoots
     private final CompilerConfiguration config
+    private final GroovyClassLoader classLoader
+    private final CompiledPlaybookCache diskCache = CompiledPlaybookCache.fromEnvironment()
+    /** Compiled playbooks by source text: a library included by many files compiles once per loader. */
+    private final Map<String, Class<?>> compiled = [:]
     private int classCounter
 
     PlaybookLoader(List<Path> libraryRoots = []) {
@@ -33,6 +40,7 @@ class PlaybookLoader {
         config = new CompilerConfiguration()
         config.scriptBaseClass = PlaybookScript.name
         config.addCompilationCustomizers(new PlaybookAstCustomizer())
+        classLoader = new GroovyClassLoader(PlaybookLoader.classLoader, config)
     }
 
     /** Library roots from {@code --lib} first, then the entries of {@code CHAOS_PATH}. */
@@ -83,15 +91,18 @@ class PlaybookLoader {
     /** Compiles and runs one source against the context; false if it did not compile. */
     private boolean evaluate(String name, String text, Path dir, PlaybookContext ctx, Evaluation evaluation) {
         evaluation.sources[name] = text
-        Script script
-        try {
-            def shell = new GroovyShell(PlaybookLoader.classLoader, evaluation.binding, config)
-            script = shell.parse(ForKeywordRewriter.rewrite(text), "Playbook${++classCounter}.groovy")
-        } catch (MultipleCompilationErrorsException e) {
-            e.errorCollector.errors.each { msg -> evaluation.problem(compilePosition(name, msg), compileMessage(msg)) }
-            return false
+        Class<?> type = compiled[text]
+        if (type == null) {
+            try {
+                type = compile(text)
+            } catch (MultipleCompilationErrorsException e) {
+                e.errorCollector.errors.each { msg -> evaluation.problem(compilePosition(name, msg), compileMessage(msg)) }
+                return false
+            }
+            compiled[text] = type
         }
-        def ps = (PlaybookScript) script
+        def ps = (PlaybookScript) type.getDeclaredConstructor().newInstance()
+        ps.binding = evaluation.binding
         ps.evaluation = evaluation
         ps.sourceName = name
         ps.context = ctx
@@ -105,6 +116,24 @@ class PlaybookLoader {
             while (evaluation.positions.size() > depth) evaluation.pop()
         }
         true
+    }
+
+    /** Compiles a playbook, or defines it from the on-disk cache of earlier compilations. */
+    private Class<?> compile(String text) {
+        String rewritten = ForKeywordRewriter.rewrite(text)
+        if (diskCache == null) return classLoader.parseClass(rewritten, "Playbook${++classCounter}.groovy")
+        String key = diskCache.key(rewritten)
+        String mainName = 'Playbook_' + key
+        Map<String, byte[]> classes = diskCache.read(key)
+        if (classes == null) {
+            def unit = new CompilationUnit(config, null, new GroovyClassLoader(PlaybookLoader.classLoader, config))
+            unit.addSource(mainName + '.groovy', rewritten)
+            unit.compile(Phases.CLASS_GENERATION)
+            classes = new LinkedHashMap<>()
+            unit.classes.each { GroovyClass gc -> classes[gc.name] = gc.bytes }
+            diskCache.write(key, classes)
+        }
+        new CompiledPlaybookCache.BytecodeClassLoader(PlaybookLoader.classLoader, classes).loadClass(mainName)
     }
 
     private static SourcePos compilePosition(String name, Object msg) {
