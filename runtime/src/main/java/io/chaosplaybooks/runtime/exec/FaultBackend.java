@@ -1,0 +1,41 @@
+package io.chaosplaybooks.runtime.exec;
+
+import io.chaosplaybooks.dsl.plan.Fault;
+
+/**
+ * Where faults take effect: the embedded engine or a real Toxiproxy. A backend removes only
+ * what it created; {@link #removeAll()} is the cleanup that must always run.
+ */
+public interface FaultBackend extends AutoCloseable {
+    /** What was applied, so that exactly it can be removed. */
+    interface Handle {
+        String server();
+
+        Fault fault();
+    }
+
+    /** A short name for the console and the journal: {@code embedded}, {@code toxiproxy http://...}. */
+    String name();
+
+    /** Puts one fault on one server (by the playbook's server name). */
+    Handle apply(String server, Fault fault) throws FaultException;
+
+    void remove(Handle handle) throws FaultException;
+
+    /** Removes every fault this backend applied, on every server. Never throws for one failure alone. */
+    void removeAll();
+
+    @Override
+    void close();
+
+    /** A fault could not be applied or removed: the server is unreachable, the API said no. */
+    final class FaultException extends Exception {
+        public FaultException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        public FaultException(String message) {
+            super(message);
+        }
+    }
+}

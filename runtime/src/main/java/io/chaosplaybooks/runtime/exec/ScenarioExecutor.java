@@ -1,0 +1,126 @@
+package io.chaosplaybooks.runtime.exec;
+
+import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.dsl.plan.Target;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs one scenario's actions on their deadlines against a fault backend. Whatever happens
+ * (a failed action, an interrupt), the faults it applied are removed before it returns.
+ */
+public final class ScenarioExecutor {
+    /** How a scenario's execution ended, before expectations are judged. */
+    public record Outcome(ActionPlan plan, long startNanos, List<String> errors, boolean interrupted) {
+        public boolean ok() {
+            return errors.isEmpty() && !interrupted;
+        }
+    }
+
+    private final Clock clock;
+    private final FaultBackend backend;
+    private final TargetResolver targets;
+    private final RunListener listener;
+
+    public ScenarioExecutor(Clock clock, FaultBackend backend, TargetResolver targets, RunListener listener) {
+        this.clock = clock;
+        this.backend = backend;
+        this.targets = targets;
+        this.listener = listener;
+    }
+
+    /** Runs {@code scenario} starting at the absolute deadline {@code startNanos}. */
+    public Outcome run(Scenario scenario, long startNanos, double timeScale) {
+        ActionPlan plan = ActionPlan.of(scenario, timeScale);
+        String name = scenario.name();
+        List<String> errors = new ArrayList<>();
+        // Applied faults by inject id, to remove exactly them at the inject's end.
+        Map<Integer, List<FaultBackend.Handle>> active = new HashMap<>();
+        boolean interrupted = false;
+        try {
+            clock.sleepUntil(startNanos);
+            listener.scenarioStarted(name, startNanos, clock.nanos());
+            for (ActionPlan.Action a : plan.actions()) {
+                long deadline = startNanos + a.offsetNanos();
+                clock.sleepUntil(deadline);
+                execute(name, a, deadline, active, errors);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            for (List<FaultBackend.Handle> handles : active.values()) {
+                for (FaultBackend.Handle h : handles) remove(name, h, "scenario end", clock.nanos(), errors);
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        listener.scenarioEnded(name, startNanos + plan.lengthNanos(), clock.nanos());
+        return new Outcome(plan, startNanos, List.copyOf(errors), interrupted);
+    }
+
+    private void execute(String scenario, ActionPlan.Action a, long deadline,
+                         Map<Integer, List<FaultBackend.Handle>> active, List<String> errors) {
+        switch (a) {
+            case ActionPlan.PhaseStart p -> listener.phaseStarted(scenario, p.word(), p.label(), p.lengthNanos(), deadline, clock.nanos());
+            case ActionPlan.FaultOn on -> {
+                List<FaultBackend.Handle> handles = active.computeIfAbsent(on.id(), k -> new ArrayList<>());
+                for (String server : targets.resolve(on.target())) {
+                    for (Fault f : on.faults()) {
+                        try {
+                            handles.add(backend.apply(server, f));
+                            listener.faultApplied(scenario, server, f, deadline, clock.nanos());
+                        } catch (FaultBackend.FaultException | RuntimeException e) {
+                            String what = "inject " + f.describe() + " on " + server + ": " + e.getMessage();
+                            errors.add(what);
+                            listener.actionFailed(scenario, what, e, clock.nanos());
+                        }
+                    }
+                }
+            }
+            case ActionPlan.FaultOff off -> {
+                List<FaultBackend.Handle> handles = active.remove(off.id());
+                if (handles != null) for (FaultBackend.Handle h : handles) remove(scenario, h, "inject ended", deadline, errors);
+            }
+            case ActionPlan.Heal heal -> {
+                Set<String> servers = heal.target() == null ? null : new HashSet<>(targets.resolve(heal.target()));
+                for (Iterator<List<FaultBackend.Handle>> it = active.values().iterator(); it.hasNext(); ) {
+                    List<FaultBackend.Handle> handles = it.next();
+                    handles.removeIf(h -> {
+                        if (servers != null && !servers.contains(h.server())) return false;
+                        remove(scenario, h, heal.target() == null ? "heal" : "heal " + describe(heal.target()), deadline, errors);
+                        return true;
+                    });
+                    if (handles.isEmpty()) it.remove();
+                }
+            }
+            case ActionPlan.Reset r -> {
+                for (List<FaultBackend.Handle> handles : active.values()) {
+                    for (FaultBackend.Handle h : handles) remove(scenario, h, r.reason(), deadline, errors);
+                }
+                active.clear();
+            }
+            case ActionPlan.End e -> { }
+        }
+    }
+
+    private static String describe(Target t) {
+        return t.describe();
+    }
+
+    private void remove(String scenario, FaultBackend.Handle h, String why, long planned, List<String> errors) {
+        try {
+            backend.remove(h);
+            listener.faultRemoved(scenario, h.server(), h.fault(), why, planned, clock.nanos());
+        } catch (FaultBackend.FaultException | RuntimeException e) {
+            String what = "remove " + h.fault().describe() + " from " + h.server() + ": " + e.getMessage();
+            errors.add(what);
+            listener.actionFailed(scenario, what, e, clock.nanos());
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.chaosplaybooks.runtime.exec;
+
+import io.chaosplaybooks.dsl.PlaybookLoader;
+import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.dsl.plan.Playbook;
+import io.chaosplaybooks.dsl.plan.Scenario;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScenarioExecutorTest {
+    static final long S = 1_000_000_000L;
+
+    static Playbook playbook(String text) {
+        var r = new PlaybookLoader().loadText("t.groovy", text);
+        assertTrue(r.ok(), r.formatProblems());
+        return r.playbook();
+    }
+
+    static Scenario scenario(String text) {
+        return playbook(text).scenarios().get(0);
+    }
+
+    /** Records what the executor did to the faults, with the (virtual) time. */
+    static final class RecordingBackend implements FaultBackend {
+        final List<String> log = Collections.synchronizedList(new ArrayList<>());
+        final List<Handle> live = Collections.synchronizedList(new ArrayList<>());
+        final Clock clock;
+        String failOn;
+
+        RecordingBackend(Clock clock) { this.clock = clock; }
+
+        record H(String server, Fault fault) implements Handle {}
+
+        public String name() { return "recording"; }
+
+        public Handle apply(String server, Fault fault) throws FaultException {
+            if (server.equals(failOn)) throw new FaultException("server unreachable");
+            H h = new H(server, fault);
+            live.add(h);
+            log.add(clock.nanos() / S + "s +" + fault.type().word() + "@" + server);
+            return h;
+        }
+
+        public void remove(Handle h) {
+            live.remove(h);
+            log.add(clock.nanos() / S + "s -" + h.fault().type().word() + "@" + h.server());
+        }
+
+        public void removeAll() { live.clear(); }
+
+        public void close() {}
+    }
+
+    static ScenarioExecutor.Outcome run(String text, RecordingBackend backend, Clock clock, double scale, RunListener l) {
+        Playbook pb = playbook(text);
+        var targets = new TargetResolver(pb.servers().stream().map(s -> s.name()).toList(), 42);
+        return new ScenarioExecutor(clock, backend, targets, l).run(pb.scenarios().get(0), clock.nanos(), scale);
+    }
+
+    @Test
+    void theCardScenarioRunsOnItsDeadlines() {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        List<String> phases = new ArrayList<>();
+        var out = run("scenario \"packet-loss-10\" { stabilize 30.s; inject packetLoss(0.1) on server(1) for 1.min; recover 60.s }",
+            b, clock, 1.0, new RunListener() {
+                public void phaseStarted(String s, String word, String label, long len, long planned, long actual) {
+                    phases.add(word + "@" + planned / S);
+                }
+            });
+        assertTrue(out.ok(), out.errors().toString());
+        assertEquals(List.of("stabilize@0", "inject@30", "recover@90"), phases);
+        assertEquals(List.of("30s +packetLoss@server-1", "90s -packetLoss@server-1"), b.log);
+        assertEquals(150 * S, clock.nanos());
+        assertEquals(List.of(new ActionPlan.Window("inject", 30 * S, 90 * S)), out.plan().windows("inject"));
+    }
+
+    @Test
+    void parallelBranchesStartTogetherAndEndOnTheirOwn() {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        run("""
+            scenario "p" {
+              stabilize 10.s
+              parallel {
+                inject latency(100.ms) on server(1) for 20.s
+                inject packetLoss(0.5) on server(2) for 5.s
+              }
+              recover 10.s
+            }""", b, clock, 1.0, new RunListener() {});
+        assertEquals(List.of("10s +latency@server-1", "10s +packetLoss@server-2", "15s -packetLoss@server-2",
+            "30s -latency@server-1"), b.log);
+        assertEquals(40 * S, clock.nanos());
+    }
+
+    @Test
+    void openEndedInjectLastsUntilHealOfItsServer() {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        var out = run("""
+            scenario "o" {
+              stabilize 5.s
+              inject blackhole() on servers(1, 2)
+              wait 10.s
+              heal server(1)
+              wait 5.s
+              heal
+              wait 1.s
+            }""", b, clock, 1.0, new RunListener() {});
+        assertEquals(List.of("5s +blackhole@server-1", "5s +blackhole@server-2", "15s -blackhole@server-1",
+            "20s -blackhole@server-2"), b.log);
+        assertEquals(new ActionPlan.Window("inject", 5 * S, 15 * S), out.plan().windows("inject").get(0));
+    }
+
+    @Test
+    void recoverRemovesWhatIsStillInjected() {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        run("scenario \"r\" { stabilize 1.s; inject down() on allServers; wait 2.s; recover 3.s }", b, clock, 1.0, new RunListener() {});
+        assertEquals(List.of("1s +down@server-1", "1s +down@server-2", "1s +down@server-3",
+            "3s -down@server-1", "3s -down@server-2", "3s -down@server-3"), b.log);
+    }
+
+    @Test
+    void repeatAndNamedStepsWithDelay() {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        var out = run("""
+            scenario "rs" {
+              repeat(2) { inject down() on server(3) for 2.s; wait 1.s }
+              step "later", delayBefore: 4.s, { inject latency(1.s) on server(1) for 1.s }
+            }""", b, clock, 1.0, new RunListener() {});
+        assertEquals(List.of("0s +down@server-3", "2s -down@server-3", "3s +down@server-3", "5s -down@server-3",
+            "10s +latency@server-1", "11s -latency@server-1"), b.log);
+        assertEquals(List.of(new ActionPlan.Window("later", 10 * S, 11 * S)), out.plan().windows("later"));
+    }
+
+    @Test
+    void timeScaleShrinksEveryDuration() {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        run("scenario \"t\" { stabilize 30.s; inject packetLoss(1.0) on server(1) for 1.min; recover 60.s }", b, clock, 0.1, new RunListener() {});
+        assertEquals(List.of("3s +packetLoss@server-1", "9s -packetLoss@server-1"), b.log);
+        assertEquals(15 * S, clock.nanos());
+    }
+
+    @Test
+    void aFailedInjectIsAnErrorAndTheRestStillRunsAndIsCleanedUp() {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        b.failOn = "server-2";
+        var out = run("scenario \"f\" { stabilize 1.s; inject latency(1.s) on allServers for 5.s; recover 1.s }", b, clock, 1.0, new RunListener() {});
+        assertFalse(out.ok());
+        assertEquals(1, out.errors().size());
+        assertTrue(out.errors().get(0).contains("server-2: server unreachable"), out.errors().toString());
+        assertTrue(b.live.isEmpty(), "nothing left behind: " + b.live);
+    }
+
+    @Test
+    void randomTargetsRepeatWithTheSameSeed() {
+        Playbook pb = playbook("servers 5\nscenario \"r\" { inject down() on randomServers(2) for 1.s }");
+        List<List<String>> draws = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            var t = new TargetResolver(pb.servers().stream().map(s -> s.name()).toList(), 7);
+            draws.add(t.resolve(((io.chaosplaybooks.dsl.plan.Step.Inject) pb.scenarios().get(0).steps().get(0)).target()));
+        }
+        assertEquals(draws.get(0), draws.get(1));
+        assertEquals(2, draws.get(0).size());
+    }
+
+    @Test
+    void anInterruptRemovesEveryFaultBeforeReturning() throws Exception {
+        Clock clock = Clock.SYSTEM;
+        RecordingBackend b = new RecordingBackend(clock);
+        AtomicReference<ScenarioExecutor.Outcome> outcome = new AtomicReference<>();
+        Thread t = new Thread(() -> outcome.set(run(
+            "scenario \"i\" { inject packetLoss(1.0) on servers(1, 2); wait 30.s }", b, clock, 1.0, new RunListener() {})));
+        t.start();
+        long deadline = System.nanoTime() + 10 * S;
+        while (b.live.size() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(2, b.live.size());
+        t.interrupt();
+        t.join(5_000);
+        assertFalse(t.isAlive());
+        assertTrue(outcome.get().interrupted());
+        assertTrue(b.live.isEmpty(), "left behind: " + b.live);
+    }
+
+    /** Deadlines are absolute: a listener that takes 40 ms at every phase does not delay later phases. */
+    @Test
+    void aSlowStepDoesNotPushLaterDeadlinesBack() {
+        Clock clock = Clock.SYSTEM;
+        RecordingBackend b = new RecordingBackend(clock);
+        List<Long> lateness = new ArrayList<>();
+        run("scenario \"d\" { repeat(5) { wait 100.ms } }", b, clock, 1.0, new RunListener() {
+            public void phaseStarted(String s, String w, String l, long len, long planned, long actual) {
+                lateness.add(actual - planned);
+                try { Thread.sleep(40); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            }
+        });
+        assertEquals(5, lateness.size());
+        // Tolerance: 30 ms per phase on a shared, noisy 2-core machine; summed sleeps would add 40 ms per phase.
+        long last = lateness.get(4);
+        assertTrue(last < 30_000_000L, "last phase late by " + last / 1e6 + " ms: " + lateness);
+    }
+}
