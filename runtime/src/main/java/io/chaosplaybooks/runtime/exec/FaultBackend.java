@@ -17,6 +17,12 @@ public interface FaultBackend extends AutoCloseable {
     /** A short name for the console and the journal: {@code embedded}, {@code toxiproxy http://...}. */
     String name();
 
+    /**
+     * Puts a proxy in front of a server: the load engine connects to the returned {@code host:port}
+     * instead of {@code upstream}. Removed by {@link #close()}.
+     */
+    String addProxy(String server, String upstream) throws FaultException;
+
     /** Puts one fault on one server (by the playbook's server name). */
     Handle apply(String server, Fault fault) throws FaultException;
 

@@ -41,6 +41,8 @@ class ScenarioExecutorTest {
 
         public String name() { return "recording"; }
 
+        public String addProxy(String server, String upstream) { return upstream; }
+
         public Handle apply(String server, Fault fault) throws FaultException {
             if (server.equals(failOn)) throw new FaultException("server unreachable");
             H h = new H(server, fault);

@@ -1,0 +1,162 @@
+package io.chaosplaybooks.runtime.metrics;
+
+import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.dsl.plan.FaultType;
+import io.chaosplaybooks.runtime.exec.RunListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.chaosplaybooks.runtime.metrics.ScenarioMetricNames.*;
+
+/** Publishes what the executor does as the scenario metrics of DESIGN.md §4. */
+public final class ScenarioMetrics implements RunListener {
+    private final MeterRegistry registry;
+    private final List<String> servers;
+    private final Map<String, AtomicInteger> phase = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> phaseSeconds = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> toxicActive = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> toxicValue = new ConcurrentHashMap<>();
+    private final AtomicInteger active = new AtomicInteger();
+
+    public ScenarioMetrics(MeterRegistry registry, List<String> servers) {
+        this.registry = registry;
+        this.servers = List.copyOf(servers);
+        Gauge.builder(SCENARIO_ACTIVE, active, AtomicInteger::get)
+            .description("1 while a scenario runs").register(registry);
+        // Every server and toxic type reads 0 from the start, so dashboards show "no fault" rather than "no data".
+        for (String s : this.servers) {
+            for (FaultType t : FaultType.values()) {
+                toxicGauge(s, typeTag(t));
+                for (String p : params(t)) valueGauge(s, typeTag(t), p);
+            }
+        }
+    }
+
+    private static String typeTag(FaultType t) {
+        return t == FaultType.DOWN ? "down" : t.toxicType();
+    }
+
+    private static List<String> params(FaultType t) {
+        return switch (t) {
+            case LATENCY -> List.of("latency_ms", "jitter_ms");
+            case PACKET_LOSS -> List.of("rate");
+            case BANDWIDTH -> List.of("rate_kbps");
+            case TIMEOUT, BLACKHOLE, RESET_PEER -> List.of("timeout_ms");
+            case SLOW_CLOSE -> List.of("delay_ms");
+            case LIMIT_DATA -> List.of("bytes");
+            case SLICER -> List.of("average_size", "size_variation", "delay_us");
+            case DOWN -> List.of();
+        };
+    }
+
+    private static Map<String, Double> values(Fault f) {
+        Map<String, Number> a = f.attributes();
+        return switch (f.type()) {
+            case LATENCY -> Map.of("latency_ms", a.get("latency").doubleValue(), "jitter_ms", a.get("jitter").doubleValue());
+            case PACKET_LOSS -> Map.of("rate", a.get("rate").doubleValue());
+            case BANDWIDTH -> Map.of("rate_kbps", a.get("rate").doubleValue());
+            case TIMEOUT, BLACKHOLE, RESET_PEER -> Map.of("timeout_ms", a.get("timeout").doubleValue());
+            case SLOW_CLOSE -> Map.of("delay_ms", a.get("delay").doubleValue());
+            case LIMIT_DATA -> Map.of("bytes", a.get("bytes").doubleValue());
+            case SLICER -> Map.of("average_size", a.get("average_size").doubleValue(),
+                "size_variation", a.get("size_variation").doubleValue(), "delay_us", a.get("delay").doubleValue());
+            case DOWN -> Map.of();
+        };
+    }
+
+    private AtomicInteger toxicGauge(String server, String type) {
+        return toxicActive.computeIfAbsent(server + "|" + type, k -> {
+            AtomicInteger v = new AtomicInteger();
+            Gauge.builder(TOXIC_ACTIVE, v, AtomicInteger::get).tags(TAG_SERVER, server, TAG_TYPE, type)
+                .description("1 while a fault of this type is applied to the server").register(registry);
+            return v;
+        });
+    }
+
+    private AtomicLong valueGauge(String server, String type, String param) {
+        return toxicValue.computeIfAbsent(server + "|" + type + "|" + param, k -> {
+            AtomicLong v = new AtomicLong(Double.doubleToLongBits(0));
+            Gauge.builder(TOXIC_VALUE, v, x -> Double.longBitsToDouble(x.get()))
+                .tags(TAG_SERVER, server, TAG_TYPE, type, TAG_PARAM, param)
+                .description("the setting of the applied fault, 0 when none").register(registry);
+            return v;
+        });
+    }
+
+    private AtomicInteger phaseGauge(String scenario) {
+        return phase.computeIfAbsent(scenario, s -> {
+            AtomicInteger v = new AtomicInteger();
+            Gauge.builder(SCENARIO_PHASE, v, AtomicInteger::get).tags(TAG_SCENARIO, s)
+                .description("0 idle, 1 stabilize, 2 test, 3 recovery").register(registry);
+            return v;
+        });
+    }
+
+    private void resetToxics() {
+        toxicActive.values().forEach(v -> v.set(0));
+        toxicValue.values().forEach(v -> v.set(Double.doubleToLongBits(0)));
+    }
+
+    @Override
+    public void scenarioStarted(String scenario, long planned, long actual) {
+        resetToxics();
+        active.set(1);
+        phaseGauge(scenario).set(PHASE_IDLE);
+    }
+
+    @Override
+    public void phaseStarted(String scenario, String word, String label, long lengthNanos, long planned, long actual) {
+        int p = switch (word) {
+            case "stabilize" -> PHASE_STABILIZE;
+            case "inject" -> PHASE_TEST;
+            case "recover" -> PHASE_RECOVERY;
+            default -> -1;
+        };
+        if (p >= 0) phaseGauge(scenario).set(p);
+        if (lengthNanos > 0) {
+            phaseSeconds.computeIfAbsent(scenario + "|" + word, k -> {
+                AtomicLong v = new AtomicLong();
+                Gauge.builder(SCENARIO_PHASE_DURATION, v, x -> Double.longBitsToDouble(x.get()))
+                    .tags(TAG_SCENARIO, scenario, TAG_PHASE, word).description("planned length of the phase").register(registry);
+                return v;
+            }).set(Double.doubleToLongBits(lengthNanos / 1e9));
+        }
+    }
+
+    @Override
+    public void faultApplied(String scenario, String server, Fault fault, long planned, long actual) {
+        String type = typeTag(fault.type());
+        toxicGauge(server, type).incrementAndGet();
+        values(fault).forEach((param, v) -> valueGauge(server, type, param).set(Double.doubleToLongBits(v)));
+    }
+
+    @Override
+    public void faultRemoved(String scenario, String server, Fault fault, String why, long planned, long actual) {
+        String type = typeTag(fault.type());
+        AtomicInteger g = toxicGauge(server, type);
+        if (g.decrementAndGet() <= 0) {
+            g.set(0);
+            for (String param : params(fault.type())) valueGauge(server, type, param).set(Double.doubleToLongBits(0));
+        }
+    }
+
+    @Override
+    public void scenarioEnded(String scenario, long planned, long actual) {
+        phaseGauge(scenario).set(PHASE_IDLE);
+        active.set(0);
+        resetToxics();
+    }
+
+    /** Counts a scenario's verdict: {@code pass}, {@code fail} or {@code error}. */
+    public void verdict(String scenario, String status) {
+        Counter.builder(SCENARIO_RUNS).tags(TAG_SCENARIO, scenario, TAG_STATUS, status)
+            .description("scenario runs by verdict").register(registry).increment();
+    }
+}
