@@ -1,0 +1,185 @@
+package io.chaosplaybooks.runtime.verdict;
+
+import io.chaosplaybooks.dsl.plan.Expectation;
+import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.dsl.plan.Units;
+import io.chaosplaybooks.runtime.exec.ActionPlan;
+import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
+import io.chaosplaybooks.runtime.exec.TargetResolver;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a scenario's expectations and what the load engine saw into a verdict.
+ *
+ * <ul>
+ * <li>{@code M op bound during P}: over the load seconds that overlap P's windows; error rate is
+ *     failed / attempted, throughput attempted ops per second, percentiles from the merged histogram.</li>
+ * <li>{@code breaker(T).opened during P}: every server of T had a transition to OPEN inside P;
+ *     {@code .closed}: every server of T is CLOSED at P's end; {@code .stayedClosed}: CLOSED at P's
+ *     start and no transition inside P.</li>
+ * <li>{@code recoveredWithin(d)}: from the start of recover to the first second whose error rate is
+ *     at most the stabilize baseline + 1 point and whose p99 is at most twice the baseline p99 + 1 ms.</li>
+ * </ul>
+ */
+public final class ExpectationJudge {
+    /** Slack on "back to baseline": an error rate this far above the baseline still counts as recovered. */
+    static final double ERROR_RATE_SLACK = 0.01;
+
+    private final Observations seen;
+    private final TargetResolver targets;
+
+    public ExpectationJudge(Observations seen, TargetResolver targets) {
+        this.seen = seen;
+        this.targets = targets;
+    }
+
+    public ScenarioVerdict judge(Scenario scenario, ScenarioExecutor.Outcome outcome) {
+        List<ScenarioVerdict.Result> results = new ArrayList<>();
+        for (Expectation e : scenario.expectations()) results.add(judge(e, outcome));
+        List<String> errors = new ArrayList<>(outcome.errors());
+        if (outcome.interrupted()) errors.add("interrupted");
+        ScenarioVerdict.Status status = !errors.isEmpty() ? ScenarioVerdict.Status.ERROR
+            : results.stream().allMatch(ScenarioVerdict.Result::ok) ? ScenarioVerdict.Status.PASS : ScenarioVerdict.Status.FAIL;
+        return new ScenarioVerdict(scenario.name(), status, results, errors);
+    }
+
+    private List<long[]> windows(String phase, ScenarioExecutor.Outcome o) {
+        List<long[]> w = new ArrayList<>();
+        if (phase == null) {
+            w.add(new long[] {o.startNanos(), o.startNanos() + o.plan().lengthNanos()});
+        } else {
+            for (ActionPlan.Window x : o.plan().windows(phase)) {
+                w.add(new long[] {o.startNanos() + x.startNanos(), o.startNanos() + x.endNanos()});
+            }
+        }
+        return w;
+    }
+
+    private ScenarioVerdict.Result judge(Expectation e, ScenarioExecutor.Outcome o) {
+        String text = e.describe();
+        String pos = e.pos().toString();
+        return switch (e) {
+            case Expectation.MetricBound m -> metric(m, o, text, pos);
+            case Expectation.Breaker b -> breaker(b, o, text, pos);
+            case Expectation.RecoveredWithin r -> recovered(r, o, text, pos);
+        };
+    }
+
+    private List<LoadSecond> secondsIn(List<long[]> windows) {
+        List<LoadSecond> all = new ArrayList<>();
+        for (long[] w : windows) {
+            for (LoadSecond s : seen.seconds(w[0], w[1])) if (!all.contains(s)) all.add(s);
+        }
+        return all;
+    }
+
+    private static Histogram merge(List<LoadSecond> seconds) {
+        Histogram h = new Histogram(3);
+        for (LoadSecond s : seconds) if (s.latencyMicros() != null) h.add(s.latencyMicros());
+        return h;
+    }
+
+    static double value(Expectation.Metric metric, List<LoadSecond> seconds) {
+        long ops = seconds.stream().mapToLong(LoadSecond::operations).sum();
+        long errors = seconds.stream().mapToLong(LoadSecond::errors).sum();
+        double span = seconds.stream().mapToDouble(LoadSecond::seconds).sum();
+        return switch (metric) {
+            case ERROR_RATE -> ops == 0 ? 0 : (double) errors / ops;
+            case THROUGHPUT -> span == 0 ? 0 : ops / span;
+            case P50 -> merge(seconds).getValueAtPercentile(50) / 1000.0;
+            case P90 -> merge(seconds).getValueAtPercentile(90) / 1000.0;
+            case P95 -> merge(seconds).getValueAtPercentile(95) / 1000.0;
+            case P99 -> merge(seconds).getValueAtPercentile(99) / 1000.0;
+            case P999 -> merge(seconds).getValueAtPercentile(99.9) / 1000.0;
+        };
+    }
+
+    static String format(Expectation.Metric metric, double v) {
+        return switch (metric) {
+            case ERROR_RATE -> String.format(Locale.ROOT, "%.2f%%", v * 100);
+            case THROUGHPUT -> String.format(Locale.ROOT, "%.0f ops/s", v);
+            default -> String.format(Locale.ROOT, "%.1f ms", v);
+        };
+    }
+
+    private ScenarioVerdict.Result metric(Expectation.MetricBound m, ScenarioExecutor.Outcome o, String text, String pos) {
+        List<LoadSecond> seconds = secondsIn(windows(m.phase(), o));
+        String expected = m.comparison().symbol() + " " + format(m.metric(), m.threshold());
+        if (seconds.isEmpty() || seconds.stream().mapToLong(LoadSecond::operations).sum() == 0) {
+            return new ScenarioVerdict.Result(text, false, expected, "no load measured in the window", pos);
+        }
+        double v = value(m.metric(), seconds);
+        boolean ok = switch (m.comparison()) {
+            case LT -> v < m.threshold();
+            case LE -> v <= m.threshold();
+            case GT -> v > m.threshold();
+            case GE -> v >= m.threshold();
+            case EQ -> Math.abs(v - m.threshold()) < 1e-9;
+        };
+        return new ScenarioVerdict.Result(text, ok, expected, format(m.metric(), v), pos);
+    }
+
+    private ScenarioVerdict.Result breaker(Expectation.Breaker b, ScenarioExecutor.Outcome o, String text, String pos) {
+        List<long[]> ws = windows(b.phase(), o);
+        List<String> servers = targets.resolve(b.target());
+        List<String> measured = new ArrayList<>();
+        boolean ok = !ws.isEmpty();
+        for (String server : servers) {
+            boolean serverOk = false;
+            String what = "";
+            for (long[] w : ws) {
+                List<BreakerEvent> events = seen.breakerEvents(w[0], w[1]).stream().filter(ev -> ev.server().equals(server)).toList();
+                switch (b.condition()) {
+                    case OPENED -> {
+                        long opens = events.stream().filter(ev -> ev.to().equals("OPEN")).count();
+                        serverOk |= opens > 0;
+                        what = opens > 0 ? "opened " + opens + "x" : "never opened (state " + seen.breakerState(server, w[1]) + ")";
+                    }
+                    case CLOSED -> {
+                        String end = seen.breakerState(server, w[1]);
+                        serverOk |= end.equals("CLOSED");
+                        what = end.toLowerCase(Locale.ROOT) + " at the end";
+                    }
+                    case STAYED_CLOSED -> {
+                        boolean stayed = seen.breakerState(server, w[0]).equals("CLOSED") && events.isEmpty();
+                        serverOk = stayed;
+                        what = stayed ? "stayed closed" : events.isEmpty() ? "was " + seen.breakerState(server, w[0])
+                            : "went " + events.get(0).to().toLowerCase(Locale.ROOT);
+                        if (!stayed) break;
+                    }
+                }
+            }
+            ok &= serverOk;
+            measured.add(server + ": " + what);
+        }
+        return new ScenarioVerdict.Result(text, ok, b.condition().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+            String.join("; ", measured), pos);
+    }
+
+    private ScenarioVerdict.Result recovered(Expectation.RecoveredWithin r, ScenarioExecutor.Outcome o, String text, String pos) {
+        String expected = "within " + Units.format(r.within());
+        List<long[]> stab = windows("stabilize", o);
+        List<long[]> rec = windows("recover", o);
+        if (stab.isEmpty() || rec.isEmpty()) return new ScenarioVerdict.Result(text, false, expected, "no stabilize or recover phase", pos);
+        List<LoadSecond> base = secondsIn(stab);
+        if (base.isEmpty()) return new ScenarioVerdict.Result(text, false, expected, "no load measured during stabilize", pos);
+        double baseErr = value(Expectation.Metric.ERROR_RATE, base);
+        double baseP99 = value(Expectation.Metric.P99, base);
+        long heal = rec.get(0)[0];
+        for (LoadSecond s : seen.seconds(heal, rec.get(rec.size() - 1)[1])) {
+            if (s.startNanos() < heal || s.operations() == 0) continue;
+            double p99 = s.latencyMicros() == null ? 0 : s.latencyMicros().getValueAtPercentile(99) / 1000.0;
+            if (s.errorRate() <= baseErr + ERROR_RATE_SLACK && p99 <= 2 * baseP99 + 1.0) {
+                long took = s.startNanos() - heal;
+                boolean ok = took <= r.within().toNanos();
+                return new ScenarioVerdict.Result(text, ok, expected,
+                    String.format(Locale.ROOT, "back to baseline after %.1f s", took / 1e9), pos);
+            }
+        }
+        return new ScenarioVerdict.Result(text, false, expected, "not back to the baseline by the end of recover", pos);
+    }
+}
