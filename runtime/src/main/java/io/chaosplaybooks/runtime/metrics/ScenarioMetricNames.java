@@ -24,7 +24,11 @@ public final class ScenarioMetricNames {
      */
     public static final String TOXIC_VALUE = "toxiproxy_toxic_value";
 
+    /** Gauge, tags {@code scenario}, {@code expectation} (as written): 1 held, 0 failed, at the scenario's end. */
+    public static final String EXPECTATION_RESULT = "chaos_expectation_result";
+
     public static final String TAG_SCENARIO = "scenario";
+    public static final String TAG_EXPECTATION = "expectation";
     public static final String TAG_PHASE = "phase";
     public static final String TAG_STATUS = "status";
     public static final String TAG_SERVER = "server";

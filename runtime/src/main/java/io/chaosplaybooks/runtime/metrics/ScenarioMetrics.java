@@ -3,6 +3,7 @@ package io.chaosplaybooks.runtime.metrics;
 import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.FaultType;
 import io.chaosplaybooks.runtime.exec.RunListener;
+import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ public final class ScenarioMetrics implements RunListener {
     private final Map<String, AtomicInteger> toxicActive = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> toxicValue = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
+    private final Map<String, AtomicInteger> expectations = new ConcurrentHashMap<>();
 
     public ScenarioMetrics(MeterRegistry registry, List<String> servers) {
         this.registry = registry;
@@ -158,5 +160,19 @@ public final class ScenarioMetrics implements RunListener {
     public void verdict(String scenario, String status) {
         Counter.builder(SCENARIO_RUNS).tags(TAG_SCENARIO, scenario, TAG_STATUS, status)
             .description("scenario runs by verdict").register(registry).increment();
+    }
+
+    /** Publishes each expectation's result and counts the verdict. */
+    public void verdict(ScenarioVerdict v) {
+        for (ScenarioVerdict.Result r : v.results()) {
+            expectations.computeIfAbsent(v.scenario() + "|" + r.expectation(), k -> {
+                AtomicInteger g = new AtomicInteger();
+                Gauge.builder(EXPECTATION_RESULT, g, AtomicInteger::get)
+                    .tags(TAG_SCENARIO, v.scenario(), TAG_EXPECTATION, r.expectation())
+                    .description("1 if the expectation held, 0 if it failed").register(registry);
+                return g;
+            }).set(r.ok() ? 1 : 0);
+        }
+        verdict(v.scenario(), v.status().label());
     }
 }
