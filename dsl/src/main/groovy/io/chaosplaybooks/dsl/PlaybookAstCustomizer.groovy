@@ -18,6 +18,9 @@ import org.codehaus.groovy.syntax.Types
  *     {@code scenario("name", { })} (also for playbook, step, template and any misspelling).</li>
  * <li>In {@code expect a < b}, Groovy would reduce the comparison to a boolean; it becomes
  *     {@code __compare(a, "<", b)} so the expectation keeps its metric and threshold.</li>
+ * <li>{@code stabilize -5.s} parses as the subtraction {@code stabilize - 5.s}; as a statement whose left side
+ *     is a word of the language it becomes {@code stabilize(-5.s)}, so the negative value reaches the word
+ *     that checks it (otherwise {@code clients -5} would subtract from a field and be lost).</li>
  * <li>Every call {@code m(..)} becomes {@code this.__pop(this.__push(line, col) ? m(..) : null)}:
  *     arguments are evaluated after the push and pop their own positions, so inside {@code m}
  *     the top of the stack is where {@code m} was written. Bare words used as statements
@@ -27,6 +30,9 @@ import org.codehaus.groovy.syntax.Types
 @PackageScope
 class PlaybookAstCustomizer extends CompilationCustomizer {
     static final Set<String> COMPARISONS = ['<', '<=', '>', '>=', '=='] as Set
+    /** Words that take one value, where {@code word -x} means a negative argument, not a subtraction. */
+    static final Set<String> VALUE_WORDS = (PlaybookContext.WORDS + StepsContext.WORDS + LoadContext.WORDS
+        + ScenarioContext.SCENARIO_WORDS) as Set
 
     PlaybookAstCustomizer() { super(CompilePhase.CONVERSION) }
 
@@ -48,6 +54,18 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
         @Override
         void visitExpressionStatement(ExpressionStatement es) {
             def e = es.expression
+            if (isNegativeArgument(e)) {
+                BinaryExpression b = (BinaryExpression) e
+                def word = (VariableExpression) b.leftExpression
+                def negative = new UnaryMinusExpression(b.rightExpression)
+                negative.sourcePosition = b.rightExpression
+                def call = new MethodCallExpression(VariableExpression.THIS_EXPRESSION, word.name, new ArgumentListExpression(negative))
+                call.implicitThis = true
+                call.sourcePosition = b
+                call.method.sourcePosition = word
+                es.expression = transform(call)
+                return
+            }
             if (e instanceof VariableExpression && !e.isThisExpression() && !e.isSuperExpression()) {
                 es.expression = track(e, e.lineNumber, e.columnNumber)
                 return
@@ -72,7 +90,23 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
                 if (line <= 0) return t
                 return track(t, line, col)
             }
+            if (e instanceof PropertyExpression && e.propertyAsString == ForKeywordRewriter.WORD && e.property.lineNumber > 0) {
+                // `inject f on t for` with nothing after: a property, not a call; still report at the `for`.
+                return track(e.transformExpression(this), e.property.lineNumber, e.property.columnNumber)
+            }
+            if (e instanceof PropertyExpression && e.objectExpression instanceof ConstantExpression
+                && e.objectExpression.value instanceof Number && e.property.lineNumber > 0) {
+                // `30.sec`: an unknown unit is reported at the unit, not at the word it is an argument of.
+                return track(e.transformExpression(this), e.property.lineNumber, e.property.columnNumber)
+            }
             return e.transformExpression(this)
+        }
+
+        private static boolean isNegativeArgument(Expression e) {
+            e instanceof BinaryExpression && e.operation.type == Types.MINUS
+                && e.leftExpression instanceof VariableExpression
+                && !e.leftExpression.isThisExpression() && !e.leftExpression.isSuperExpression()
+                && VALUE_WORDS.contains(((VariableExpression) e.leftExpression).name)
         }
 
         private static Expression track(Expression e, int line, int col) {

@@ -88,8 +88,10 @@ class PlaybookContext {
         def pos = here()
         if (!name?.trim()) problem('a scenario needs a name')
         def ctx = new ScenarioContext(evaluation, this, name, pos)
+        int before = evaluation.problems.size()
         runBlock(body, ctx)
         def built = ctx.build()
+        if (evaluation.problems.size() > before) evaluation.blocksWithProblems << pos
         def existing = scenarios.find { it.name() == name }
         if (existing != null) {
             if (!includeCalls.isEmpty()) {
@@ -177,6 +179,8 @@ class PlaybookContext {
             return "'${t.method}' does not take ${Words.showArgs(t.arguments)}${on}"
         }
         if (t instanceof StackOverflowError) return 'evaluation recursed without end (a template calling itself?)'
+        // `wait 10`: inside a closure Groovy prefers Object.wait(long) to the DSL's wait(Number); it never blocks (no monitor held).
+        if (t instanceof IllegalMonitorStateException) return 'wait takes a duration such as 10.s, got a number'
         if (t instanceof ArithmeticException) return "arithmetic error: ${t.message}"
         if (t instanceof org.codehaus.groovy.runtime.typehandling.GroovyCastException) return t.message.readLines().first()
         "${t.getClass().simpleName}: ${t.message}"
@@ -186,6 +190,7 @@ class PlaybookContext {
         Object[] a = args instanceof Object[] ? args : [args] as Object[]
         def answered = tryTemplateOrHelper(name, a, this)
         if (answered.found) return answered.value
+        if (Absorber.among(a)) return Absorber.INSTANCE
         if (this.metaClass.respondsTo(this, name)) {
             problem("${name} does not take ${Words.showArgs(a)}")
         } else if (ScenarioContext.SCENARIO_WORDS.contains(name)) {

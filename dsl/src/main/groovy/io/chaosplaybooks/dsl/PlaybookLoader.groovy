@@ -75,7 +75,7 @@ class PlaybookLoader {
         if (compiled) {
             String base = Path.of(name).fileName.toString().replaceFirst(/\.groovy$/, '')
             playbook = ctx.build(name, base)
-            PlanValidator.validate(playbook).each { evaluation.problem(it.pos(), it.message()) }
+            PlanValidator.validate(playbook, evaluation.blocksWithProblems).each { evaluation.problem(it.pos(), it.message()) }
         }
         new LoadResult(playbook, evaluation.problems.sort(false), evaluation.sources)
     }

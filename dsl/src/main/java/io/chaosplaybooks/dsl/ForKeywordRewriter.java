@@ -3,6 +3,7 @@ package io.chaosplaybooks.dsl;
 import groovyjarjarantlr4.v4.runtime.CharStreams;
 import groovyjarjarantlr4.v4.runtime.Token;
 import org.apache.groovy.parser.antlr4.GroovyLangLexer;
+import org.apache.groovy.parser.antlr4.GroovySyntaxError;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -60,8 +61,9 @@ public final class ForKeywordRewriter {
                 beforeParen = previous;
                 previous = name;
             }
-        } catch (RuntimeException lexError) {
-            // A source the lexer cannot read: leave it as is and let the parser report where.
+        } catch (RuntimeException | GroovySyntaxError lexError) {
+            // A source the lexer cannot read (an unclosed string throws GroovySyntaxError, an AssertionError):
+            // keep what was rewritten so far and let the parser report where.
             return out == null ? source : new String(out);
         }
         return out == null ? source : new String(out);
