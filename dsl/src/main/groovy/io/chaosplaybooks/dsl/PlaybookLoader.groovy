@@ -18,7 +18,8 @@ import java.nio.file.Path
  *       ─► includes (relative, stdlib:, --lib roots, CHAOS_PATH) ─► Playbook record ─► PlanValidator
  * </pre>
  * Every problem on the way is collected with its position; nothing is thrown for a user's mistake.
- * Evaluation builds the plan and nothing else: no socket, server or thread is started.
+ * Evaluation builds the plan and nothing else: no socket, server or thread is started; the
+ * {@link SideEffectGuard} refuses, at compile time, playbooks that try the obvious ways to.
  */
 class PlaybookLoader {
     static final String STDLIB_PREFIX = 'stdlib:'
@@ -32,7 +33,7 @@ class PlaybookLoader {
         this.libraryRoots = List.copyOf(libraryRoots)
         config = new CompilerConfiguration()
         config.scriptBaseClass = PlaybookScript.name
-        config.addCompilationCustomizers(new PlaybookAstCustomizer())
+        config.addCompilationCustomizers(new PlaybookAstCustomizer(), new SideEffectGuard())
     }
 
     /** Library roots from {@code --lib} first, then the entries of {@code CHAOS_PATH}. */
@@ -116,6 +117,9 @@ class PlaybookLoader {
     }
 
     private static String compileMessage(Object msg) {
+        if (msg instanceof SyntaxErrorMessage && msg.cause instanceof SideEffectGuard.SideEffectException) {
+            return msg.cause.originalMessage
+        }
         if (msg instanceof SyntaxErrorMessage) {
             return 'syntax error: ' + msg.cause.originalMessage.replace(ForKeywordRewriter.WORD, 'for')
         }

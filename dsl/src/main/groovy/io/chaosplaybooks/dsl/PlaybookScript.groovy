@@ -27,6 +27,8 @@ abstract class PlaybookScript extends Script {
     }
 
     def propertyMissing(String name) {
+        // Script.println asks for `out` and falls back to System.out when there is none: not a DSL word.
+        if (name == 'out') throw new MissingPropertyException(name, getClass())
         context.getProperty(name)
     }
 }
