@@ -21,6 +21,7 @@ import org.codehaus.groovy.syntax.Types
  * <li>{@code stabilize -5.s} parses as the subtraction {@code stabilize - 5.s}; as a statement whose left side
  *     is a word of the language it becomes {@code stabilize(-5.s)}, so the negative value reaches the word
  *     that checks it (otherwise {@code clients -5} would subtract from a field and be lost).</li>
+ * <li>{@code wait(..)} becomes {@code __wait(..)}, which the contexts turn back into their {@code wait}.</li>
  * <li>Every call {@code m(..)} becomes {@code this.__pop(this.__push(line, col) ? m(..) : null)}:
  *     arguments are evaluated after the push and pop their own positions, so inside {@code m}
  *     the top of the stack is where {@code m} was written. Bare words used as statements
@@ -82,6 +83,7 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
             }
             if (e instanceof MethodCallExpression) {
                 def call = rewriteNamedBlock(e)
+                if (call.implicitThis && call.methodAsString == 'wait') call = renamed(call, '__wait')
                 if (call.implicitThis && call.methodAsString == 'expect') call = rewriteComparisons(call)
                 MethodCallExpression t = (MethodCallExpression) call.transformExpression(this)
                 def m = t.method
@@ -118,6 +120,19 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
             pop.implicitThis = false
             pop.sourcePosition = e
             pop
+        }
+
+        /**
+         * {@code wait 10}: inside a closure Groovy would call the closure's own Object.wait(long) before
+         * asking the delegate, and fail with IllegalMonitorStateException; {@code __wait} always reaches the DSL.
+         */
+        private static MethodCallExpression renamed(MethodCallExpression call, String name) {
+            def method = new ConstantExpression(name)
+            method.sourcePosition = call.method
+            def r = new MethodCallExpression(call.objectExpression, method, call.arguments)
+            r.implicitThis = call.implicitThis
+            r.sourcePosition = call
+            r
         }
 
         /** {@code word(this."name"({..}))} becomes {@code word("name", {..})}. */

@@ -144,6 +144,7 @@ class PlaybookContext {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
             evaluation.problem(explain(t))
             while (evaluation.positions.size() > depth) evaluation.pop()
+            if (ctx instanceof StepsContext) ctx.aborted = true
             return Absorber.INSTANCE
         }
     }
@@ -175,6 +176,10 @@ class PlaybookContext {
         }
         if (t instanceof MissingMethodException) {
             def type = t.type
+            if (t.method == 'call' && type != null && !Closure.isAssignableFrom(type)) {
+                // `server(2)` in a template whose parameter is named `server`: the value, not the word, is called.
+                return "a value (${type.simpleName}) is called like a word here: does a template parameter or variable hide a word of the language with the same name?"
+            }
             String on = type && !PlaybookScript.isAssignableFrom(type) && !(type.name.startsWith('io.chaosplaybooks')) ? " on ${type.simpleName}" : ''
             return "'${t.method}' does not take ${Words.showArgs(t.arguments)}${on}"
         }
@@ -191,7 +196,7 @@ class PlaybookContext {
         def answered = tryTemplateOrHelper(name, a, this)
         if (answered.found) return answered.value
         if (Absorber.among(a)) return Absorber.INSTANCE
-        if (this.metaClass.respondsTo(this, name)) {
+        if (this.metaClass.respondsTo(this, name) && name != 'wait') { // Object.wait is not a word here
             problem("${name} does not take ${Words.showArgs(a)}")
         } else if (ScenarioContext.SCENARIO_WORDS.contains(name)) {
             problem("'${name}' belongs inside a scenario: scenario \"name\" { ${name} ... }")

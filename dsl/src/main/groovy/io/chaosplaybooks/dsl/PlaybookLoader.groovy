@@ -89,7 +89,11 @@ class PlaybookLoader {
             def shell = new GroovyShell(PlaybookLoader.classLoader, evaluation.binding, config)
             script = shell.parse(ForKeywordRewriter.rewrite(text), "Playbook${++classCounter}.groovy")
         } catch (MultipleCompilationErrorsException e) {
-            e.errorCollector.errors.each { msg -> evaluation.problem(compilePosition(name, msg), compileMessage(msg)) }
+            String braces = ForKeywordRewriter.braceMismatch(text)
+            e.errorCollector.errors.each { msg ->
+                String hint = braces && msg instanceof SyntaxErrorMessage && !(msg.cause instanceof SideEffectGuard.SideEffectException) ? " (${braces})" : ''
+                evaluation.problem(compilePosition(name, msg), compileMessage(msg) + hint)
+            }
             return false
         }
         def ps = (PlaybookScript) script

@@ -22,6 +22,11 @@ abstract class PlaybookScript extends Script {
         value
     }
 
+    /** {@code wait} outside a block of steps (see PlaybookAstCustomizer): the playbook context says where it belongs. */
+    Object __wait(Object... args) {
+        context.invokeMethod('wait', args)
+    }
+
     def methodMissing(String name, Object args) {
         context.invokeMethod(name, args)
     }

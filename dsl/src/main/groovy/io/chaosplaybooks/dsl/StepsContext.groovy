@@ -53,6 +53,8 @@ class StepsContext {
     final Evaluation evaluation
     final PlaybookContext root
     final List<Object> steps = []
+    /** Set when an exception stopped this block: an inject it interrupted is not also "missing servers". */
+    boolean aborted
 
     StepsContext(Evaluation evaluation, PlaybookContext root) {
         this.evaluation = evaluation
@@ -78,6 +80,11 @@ class StepsContext {
     PhaseEnd wait(Duration d) {
         steps << new Step.Wait(positive('wait', d), here())
         new PhaseEnd('wait', evaluation)
+    }
+
+    /** What {@code wait ..} is compiled to (see PlaybookAstCustomizer); never Object.wait. */
+    Object __wait(Object... args) {
+        args.length == 0 ? propertyMissing('wait') : invokeMethod('wait', args)
     }
 
     /** Object.wait(long) would otherwise take {@code wait 10} (and fail with IllegalMonitorStateException). */
@@ -162,7 +169,7 @@ class StepsContext {
             if (s instanceof InjectBuilder) {
                 if (s.faults == null) return null
                 if (s.target == null) {
-                    evaluation.problem(s.pos, "inject needs servers after the fault: inject <fault> on server(1), servers(1, 2) or allServers")
+                    if (!aborted) evaluation.problem(s.pos, "inject needs servers after the fault: inject <fault> on server(1), servers(1, 2) or allServers")
                     return null
                 }
                 return new Step.Inject(s.faults, s.target, s.duration, s.pos)
@@ -348,10 +355,20 @@ class StepsContext {
 
     protected String usage(String word) { USAGE[word] }
 
+    private static boolean hasStepNamed(List<Object> steps, String name) {
+        steps.any { s ->
+            (s instanceof Step.Named && (s.name() == name || hasStepNamed(s.steps(), name)))
+                || (s instanceof Step.Parallel && hasStepNamed(s.steps(), name))
+                || (s instanceof Step.Repeat && hasStepNamed(s.steps(), name))
+        }
+    }
+
     def propertyMissing(String name) {
         if (evaluation.binding.hasVariable(name)) return evaluation.binding.getVariable(name)
         if (this.metaClass.respondsTo(this, name)) {
             problem("'${name}' needs arguments" + (usage(name) ? "; write it as: ${usage(name)}" : ''))
+        } else if (hasStepNamed(steps, name)) {
+            problem("'${name}' is the name of a step; after during, write it in quotes: during \"${name}\"")
         } else {
             problem("unknown word '${name}' in ${contextName()}" + Words.didYouMean(name, knownWords() + root.templates.keySet()))
         }

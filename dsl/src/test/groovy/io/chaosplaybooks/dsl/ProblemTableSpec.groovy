@@ -44,7 +44,12 @@ class ProblemTableSpec extends Specification {
         'scenario word at top level'        | 'stabilize 30.s'                                                                          || 1    | 1      | "'stabilize' belongs inside a scenario"
         // wrong argument types
         'number for a duration'             | 'scenario "x" { stabilize 30 }'                                                           || 1    | 16     | 'stabilize does not take 30 (a number); write it as: stabilize 30.s'
-        'number for wait (Object.wait)'     | 'scenario "x" { wait 10 }'                                                                || 1    | 16     | 'wait takes a duration such as 10.s, got a number'
+        'number for wait (not Object.wait)' | 'scenario "x" { wait 10 }'                                                                || 1    | 16     | 'wait takes a duration such as 10.s, got 10 (a number)'
+        'number for wait in repeat { }'     | 'scenario "x" { repeat(2) { wait 5 } }'                                                   || 1    | 28     | 'wait takes a duration such as 5.s, got 5 (a number)'
+        'string for wait'                   | 'scenario "x" { wait "x"; stabilize 1.s }'                                                || 1    | 16     | 'wait does not take "x" (a string); write it as: wait 10.s'
+        'wait at top level'                 | 'wait 10.s'                                                                               || 1    | 1      | "'wait' belongs inside a scenario"
+        'step name without quotes'          | 'scenario "x" { step "flap", { wait 1.s }; expect errorRate < 1.percent during flap }'    || 1    | 72     | '\'flap\' is the name of a step; after during, write it in quotes: during "flap"'
+        'template parameter hides a word'   | 'template("t") { String name, int server -> scenario(name) { inject down() on server(server) } }\nt "a", 2' || 1 | 78 | 'a value (Integer) is called like a word here'
         'string for a fault'                | 'scenario "x" { inject "x" on server(1) }'                                                || 1    | 16     | 'inject does not take "x" (a string)'
         'string for a rate'                 | 'scenario "x" { inject packetLoss("a") on server(1) }'                                    || 1    | 23     | 'packetLoss does not take "a" (a string); write it as: packetLoss(0.1)'
         'number for delayBefore'            | 'scenario "x" { step "s", delayBefore: 5, { stabilize 1.s } }'                            || 1    | 16     | 'delayBefore takes a duration such as 5.s, got 5 (a number)'
@@ -104,7 +109,9 @@ class ProblemTableSpec extends Specification {
         'misspelt breaker condition'        | 'scenario "x" { stabilize 1.s; expect breaker(server(1)).open during stabilize }'         || 1    | 31     | "'open' is not one of them; did you mean 'opened'?"
         'unknown fault modifier'            | 'scenario "x" { inject packetLoss(10.percent).sideways on server(1) }'                    || 1    | 16     | "'sideways' is not one of them"
         // Groovy's own syntax errors, at Groovy's position; the for rewrite keeps columns after it
-        'unclosed brace'                    | 'scenario "x" { stabilize 1.s'                                                            || 1    | 14     | "syntax error: Unexpected input: '{'"
+        'unclosed brace'                    | 'scenario "x" { stabilize 1.s'                                                            || 1    | 14     | "syntax error: Unexpected input: '{' (the '{' at 1:14 is never closed)"
+        'unclosed nested brace'             | 'scenario "x" {\n  stabilize 1.s\n  parallel {\n    wait 1.s\n  }\n  repeat(2) { wait 1.s\n}' || 1 | 14 | "(the '{' at 1:14 is never closed)"
+        'one brace too many'                | 'scenario "s${1}" { stabilize 1.s } }'                                                     || 1    | 36     | "(the '}' at 1:36 has no matching '{')"
         'extra brace after a for'           | 'scenario "x" { inject packetLoss(0.1) on server(1) for 1.min } }'                        || 1    | 64     | 'syntax error: Unexpected input'
         'unclosed string after a for'       | 'scenario "x" { inject packetLoss(0.1) on server(1) for 1.min; stabilize "abc }'          || 1    | 73     | "syntax error: Unexpected character: '\"'"
         'mistake after a for on its line'   | 'scenario "x" { inject packetLoss(0.1) on server(1) for 1.min; stabilise 1.s }'           || 1    | 63     | "did you mean 'stabilize'?"
@@ -151,6 +158,14 @@ scenari "b" { }
         result.problems().any { it.message().contains("duplicate scenario name 'a'") }
         result.problems().any { it.message().contains("'for' only follows") }
         result.problems()[-1].message().contains("unknown word 'scenari'")
+    }
+
+    def "a mistake in a block does not stop it: the next line's mistake is still reported"() {
+        when:
+        def result = load('scenario "x" {\n  wait 10\n  stabilize 0.s\n  inject down() on server(7)\n}')
+
+        then:
+        result.problems().collect { "${it.pos().line()}:${it.pos().column()}".toString() } == ['2:3', '3:3', '4:20']
     }
 
     def "a real for loop around a DSL for reports each iteration's mistake on the loop's line"() {
