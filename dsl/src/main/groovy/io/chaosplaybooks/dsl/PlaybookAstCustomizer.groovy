@@ -3,6 +3,8 @@ package io.chaosplaybooks.dsl
 import groovy.transform.PackageScope
 import org.codehaus.groovy.ast.ClassCodeExpressionTransformer
 import org.codehaus.groovy.ast.ClassNode
+import org.codehaus.groovy.ast.CodeVisitorSupport
+import org.codehaus.groovy.ast.stmt.ForStatement
 import org.codehaus.groovy.ast.expr.*
 import org.codehaus.groovy.ast.stmt.ExpressionStatement
 import org.codehaus.groovy.classgen.GeneratorContext
@@ -40,14 +42,47 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
     @Override
     void call(SourceUnit source, GeneratorContext context, ClassNode classNode) {
         if (!classNode.isScript()) return
-        def transformer = new Transformer(source)
+        def declared = new DeclaredNames()
+        classNode.methods.each { m ->
+            m.parameters.each { declared.names << it.name }
+            m.code?.visit(declared)
+        }
+        def transformer = new Transformer(source, declared.names)
         classNode.methods.each { transformer.visitMethod(it) }
+    }
+
+    /** Every parameter, local and loop variable the script declares: `keys - 1` on one of them is a subtraction. */
+    private static class DeclaredNames extends CodeVisitorSupport {
+        final Set<String> names = []
+
+        @Override
+        void visitClosureExpression(ClosureExpression e) {
+            e.parameters?.each { names << it.name }
+            super.visitClosureExpression(e)
+        }
+
+        @Override
+        void visitDeclarationExpression(DeclarationExpression e) {
+            if (e.multipleAssignmentDeclaration) e.tupleExpression.expressions.each { names << ((VariableExpression) it).name }
+            else names << e.variableExpression.name
+            super.visitDeclarationExpression(e)
+        }
+
+        @Override
+        void visitForLoop(ForStatement loop) {
+            if (loop.variable != null) names << loop.variable.name
+            super.visitForLoop(loop)
+        }
     }
 
     private static class Transformer extends ClassCodeExpressionTransformer {
         final SourceUnit sourceUnit
+        final Set<String> declared
 
-        Transformer(SourceUnit su) { sourceUnit = su }
+        Transformer(SourceUnit su, Set<String> declared) {
+            sourceUnit = su
+            this.declared = declared
+        }
 
         @Override
         protected SourceUnit getSourceUnit() { sourceUnit }
@@ -104,11 +139,12 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
             return e.transformExpression(this)
         }
 
-        private static boolean isNegativeArgument(Expression e) {
+        private boolean isNegativeArgument(Expression e) {
             e instanceof BinaryExpression && e.operation.type == Types.MINUS
                 && e.leftExpression instanceof VariableExpression
                 && !e.leftExpression.isThisExpression() && !e.leftExpression.isSuperExpression()
                 && VALUE_WORDS.contains(((VariableExpression) e.leftExpression).name)
+                && !declared.contains(((VariableExpression) e.leftExpression).name)
         }
 
         private static Expression track(Expression e, int line, int col) {

@@ -397,6 +397,22 @@ scenario "for all" { description "for every for" // for a comment
         '5_000.perSecond'  || new OpsRate(5000d)
     }
 
+    def "word -x is a negative argument, but a declared variable named like a word still subtracts"() {
+        when:
+        def p = plan('''
+            def shorter(keys) { keys - 1 }
+            template("t") { String name, Integer clients -> scenario(name) { stabilize shorter(clients).s; clients - 1 } }
+            t "a", 3
+            for (wait in [5]) { scenario "w" { stabilize((wait - 1).s) } }
+        ''')
+
+        then:
+        p.scenarios()*.steps()*.getAt(0)*.duration() == [Duration.ofSeconds(2), Duration.ofSeconds(4)]
+
+        expect:
+        new PlaybookLoader().loadText('t.groovy', 'load { keys -1 }').problems()*.message() == ['keys must be at least 1, got -1']
+    }
+
     def "templates defined in the playbook take their own values"() {
         when:
         def p = plan('''
