@@ -152,8 +152,13 @@ class ExpectationSpec {
     }
 
     def methodMissing(String name, Object args) {
-        evaluation.problem("an expectation continues only with 'during <phase>'; '${name}' is not that"
-            + Words.didYouMean(name, ['during']))
+        if (Absorber.among(args)) return Absorber.INSTANCE
+        if (name == 'during') {
+            evaluation.problem("during takes a phase (stabilize, inject, recover, wait) or a step's name in quotes, got ${Words.showArgs(args)}")
+        } else {
+            evaluation.problem("an expectation continues only with 'during <phase>'; '${name}' is not that"
+                + Words.didYouMean(name, ['during']))
+        }
         Absorber.INSTANCE
     }
 
@@ -179,6 +184,11 @@ final class Absorber {
     Absorber FOR(Object o) { this }
 
     String toString() { '?' }
+
+    /** True when a value in {@code args} is the answer to a mistake already reported: say nothing more. */
+    static boolean among(Object args) {
+        args instanceof Object[] ? ((Object[]) args).any { it instanceof Absorber } : args instanceof Absorber
+    }
 }
 
 /** What {@code inject F} returns: only {@code on T} may follow. */
@@ -198,6 +208,8 @@ class InjectStage {
     }
 
     def methodMissing(String name, Object args) {
+        builder.faults = null // reported here; no second problem about the missing target
+        if (Absorber.among(args)) return Absorber.INSTANCE
         if (name == 'on') {
             evaluation.problem("'on' takes servers such as server(1), servers(1, 2) or allServers, got ${Words.showArgs(args)}")
         } else if (name == ForKeywordRewriter.WORD) {
@@ -222,15 +234,17 @@ class InjectTargetStage {
         this.evaluation = evaluation
     }
 
-    Absorber FOR(Duration d) {
+    PhaseEnd FOR(Duration d) {
         if (d.isNegative() || d.isZero()) evaluation.problem("inject duration must be positive, got ${io.chaosplaybooks.dsl.plan.Units.format(d)}")
-        if (builder.duration != null) evaluation.problem("'for' given twice")
         builder.duration = d
-        Absorber.INSTANCE
+        new PhaseEnd('inject', evaluation)
     }
 
     def methodMissing(String name, Object args) {
-        if (name == ForKeywordRewriter.WORD) {
+        if (Absorber.among(args)) return Absorber.INSTANCE
+        if (name == ForKeywordRewriter.WORD && (args as Object[]).length == 0) {
+            evaluation.problem("'for' needs a duration after it, such as 1.min or 30.s")
+        } else if (name == ForKeywordRewriter.WORD) {
             evaluation.problem("'for' takes a duration such as 1.min or 30.s, got ${Words.showArgs(args)}")
         } else {
             evaluation.problem("after 'inject <fault> on <servers>' only 'for <duration>' may follow, not '${name}'"
@@ -242,9 +256,12 @@ class InjectTargetStage {
     def propertyMissing(String name) { methodMissing(name, [] as Object[]) }
 }
 
-/** What a phase word returns: nothing may follow it; {@code stabilize 30.s for 1.min} is an error here. */
+/**
+ * What a phase word (and a complete {@code inject f on t for d}) returns: nothing may follow it;
+ * {@code stabilize 30.s for 1.min} is an error here.
+ */
 @PackageScope
-class PhaseEnd {
+class PhaseEnd implements Describable {
     final String word
     final Evaluation evaluation
 
@@ -254,7 +271,9 @@ class PhaseEnd {
     }
 
     def methodMissing(String name, Object args) {
-        if (name == ForKeywordRewriter.WORD) {
+        if (name == ForKeywordRewriter.WORD && word == 'inject') {
+            evaluation.problem("'for' given twice: inject <fault> on <servers> for <duration>")
+        } else if (name == ForKeywordRewriter.WORD) {
             evaluation.problem("'for' only follows 'inject <fault> on <servers>'; ${word} takes its duration directly, as in '${word} 30.s'")
         } else {
             evaluation.problem("nothing may follow '${word} ...' on the same statement; found '${name}' (missing ';' or newline?)")
@@ -263,6 +282,8 @@ class PhaseEnd {
     }
 
     def propertyMissing(String name) { methodMissing(name, [] as Object[]) }
+
+    String describe() { "'${word}' (a step, not a phase to observe)" }
 }
 
 /** The mutable half of an inject while its stages run; built into a plan step afterwards. */

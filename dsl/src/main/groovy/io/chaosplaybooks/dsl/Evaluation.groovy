@@ -16,6 +16,8 @@ class Evaluation {
     final List<String> includeStack = []
     final Set<String> included = new HashSet<>()
     final Map<String, Script> scripts = [:]
+    /** Scenarios and blocks (by position) whose evaluation reported a problem: "is empty" would only repeat it. */
+    final Set<SourcePos> blocksWithProblems = new HashSet<>()
     Binding binding = new Binding()
     SourcePos fallback = SourcePos.UNKNOWN
 

@@ -56,16 +56,19 @@ class LoadContext {
 
     void mix(Map<String, Object> shares) {
         Map<String, Double> m = [:]
+        boolean wrong = false
         shares.each { k, v ->
             if (!OPERATIONS.contains(k)) {
                 problem("mix knows get, set and delete, not '${k}'" + Words.didYouMean(k.toString(), OPERATIONS))
+                wrong = true
                 return
             }
             double d = v instanceof Fraction ? v.value() : v instanceof Number ? v.doubleValue() : -1
-            if (!(v instanceof Number || v instanceof Fraction)) problem("mix share for ${k} must be a number such as 0.9 or 90.percent, got ${Words.show(v)}")
-            else if (d < 0) problem("mix share for ${k} must not be negative, got ${v}")
+            if (!(v instanceof Number || v instanceof Fraction)) { problem("mix share for ${k} must be a number such as 0.9 or 90.percent, got ${Words.show(v)}"); wrong = true }
+            else if (d < 0) { problem("mix share for ${k} must not be negative, got ${v}"); wrong = true }
             else m[k] = d
         }
+        if (wrong) return // the sum of what is left would only repeat the mistake
         double sum = m.values().sum(0d) as double
         if (sum <= 0) { problem('mix needs at least one operation with a positive share, e.g. mix get: 0.9, set: 0.1'); return }
         if (Math.abs(sum - 1d) > 0.001) problem("mix shares must add up to 1 (100.percent), they add up to ${Units.formatNumber(sum)}")
@@ -136,6 +139,7 @@ class LoadContext {
     }
 
     def methodMissing(String name, Object args) {
+        if (Absorber.among(args)) return Absorber.INSTANCE
         if (this.metaClass.respondsTo(this, name)) {
             problem("${name} does not take ${Words.showArgs(args)}")
         } else {

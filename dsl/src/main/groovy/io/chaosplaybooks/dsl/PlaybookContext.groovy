@@ -88,8 +88,10 @@ class PlaybookContext {
         def pos = here()
         if (!name?.trim()) problem('a scenario needs a name')
         def ctx = new ScenarioContext(evaluation, this, name, pos)
+        int before = evaluation.problems.size()
         runBlock(body, ctx)
         def built = ctx.build()
+        if (evaluation.problems.size() > before) evaluation.blocksWithProblems << pos
         def existing = scenarios.find { it.name() == name }
         if (existing != null) {
             if (!includeCalls.isEmpty()) {
@@ -142,6 +144,7 @@ class PlaybookContext {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
             evaluation.problem(explain(t))
             while (evaluation.positions.size() > depth) evaluation.pop()
+            if (ctx instanceof StepsContext) ctx.aborted = true
             return Absorber.INSTANCE
         }
     }
@@ -173,10 +176,16 @@ class PlaybookContext {
         }
         if (t instanceof MissingMethodException) {
             def type = t.type
+            if (t.method == 'call' && type != null && !Closure.isAssignableFrom(type)) {
+                // `server(2)` in a template whose parameter is named `server`: the value, not the word, is called.
+                return "a value (${type.simpleName}) is called like a word here: does a template parameter or variable hide a word of the language with the same name?"
+            }
             String on = type && !PlaybookScript.isAssignableFrom(type) && !(type.name.startsWith('io.chaosplaybooks')) ? " on ${type.simpleName}" : ''
             return "'${t.method}' does not take ${Words.showArgs(t.arguments)}${on}"
         }
         if (t instanceof StackOverflowError) return 'evaluation recursed without end (a template calling itself?)'
+        // `wait 10`: inside a closure Groovy prefers Object.wait(long) to the DSL's wait(Number); it never blocks (no monitor held).
+        if (t instanceof IllegalMonitorStateException) return 'wait takes a duration such as 10.s, got a number'
         if (t instanceof ArithmeticException) return "arithmetic error: ${t.message}"
         if (t instanceof org.codehaus.groovy.runtime.typehandling.GroovyCastException) return t.message.readLines().first()
         "${t.getClass().simpleName}: ${t.message}"
@@ -186,7 +195,8 @@ class PlaybookContext {
         Object[] a = args instanceof Object[] ? args : [args] as Object[]
         def answered = tryTemplateOrHelper(name, a, this)
         if (answered.found) return answered.value
-        if (this.metaClass.respondsTo(this, name)) {
+        if (Absorber.among(a)) return Absorber.INSTANCE
+        if (this.metaClass.respondsTo(this, name) && name != 'wait') { // Object.wait is not a word here
             problem("${name} does not take ${Words.showArgs(a)}")
         } else if (ScenarioContext.SCENARIO_WORDS.contains(name)) {
             problem("'${name}' belongs inside a scenario: scenario \"name\" { ${name} ... }")

@@ -21,7 +21,8 @@ import java.nio.file.Path
  *       ─► includes (relative, stdlib:, --lib roots, CHAOS_PATH) ─► Playbook record ─► PlanValidator
  * </pre>
  * Every problem on the way is collected with its position; nothing is thrown for a user's mistake.
- * Evaluation builds the plan and nothing else: no socket, server or thread is started.
+ * Evaluation builds the plan and nothing else: no socket, server or thread is started; the
+ * {@link SideEffectGuard} refuses, at compile time, playbooks that try the obvious ways to.
  */
 class PlaybookLoader {
     static final String STDLIB_PREFIX = 'stdlib:'
@@ -39,7 +40,7 @@ class PlaybookLoader {
         this.libraryRoots = List.copyOf(libraryRoots)
         config = new CompilerConfiguration()
         config.scriptBaseClass = PlaybookScript.name
-        config.addCompilationCustomizers(new PlaybookAstCustomizer())
+        config.addCompilationCustomizers(new PlaybookAstCustomizer(), new SideEffectGuard())
         classLoader = new GroovyClassLoader(PlaybookLoader.classLoader, config)
     }
 
@@ -83,7 +84,7 @@ class PlaybookLoader {
         if (compiled) {
             String base = Path.of(name).fileName.toString().replaceFirst(/\.groovy$/, '')
             playbook = ctx.build(name, base)
-            PlanValidator.validate(playbook).each { evaluation.problem(it.pos(), it.message()) }
+            PlanValidator.validate(playbook, evaluation.blocksWithProblems).each { evaluation.problem(it.pos(), it.message()) }
         }
         new LoadResult(playbook, evaluation.problems.sort(false), evaluation.sources)
     }
@@ -96,7 +97,11 @@ class PlaybookLoader {
             try {
                 type = compile(text)
             } catch (MultipleCompilationErrorsException e) {
-                e.errorCollector.errors.each { msg -> evaluation.problem(compilePosition(name, msg), compileMessage(msg)) }
+                String braces = ForKeywordRewriter.braceMismatch(text)
+                e.errorCollector.errors.each { msg ->
+                    String hint = braces && msg instanceof SyntaxErrorMessage && !(msg.cause instanceof SideEffectGuard.SideEffectException) ? " (${braces})" : ''
+                    evaluation.problem(compilePosition(name, msg), compileMessage(msg) + hint)
+                }
                 return false
             }
             compiled[text] = type
@@ -145,6 +150,9 @@ class PlaybookLoader {
     }
 
     private static String compileMessage(Object msg) {
+        if (msg instanceof SyntaxErrorMessage && msg.cause instanceof SideEffectGuard.SideEffectException) {
+            return msg.cause.originalMessage
+        }
         if (msg instanceof SyntaxErrorMessage) {
             return 'syntax error: ' + msg.cause.originalMessage.replace(ForKeywordRewriter.WORD, 'for')
         }

@@ -22,11 +22,18 @@ abstract class PlaybookScript extends Script {
         value
     }
 
+    /** {@code wait} outside a block of steps (see PlaybookAstCustomizer): the playbook context says where it belongs. */
+    Object __wait(Object... args) {
+        context.invokeMethod('wait', args)
+    }
+
     def methodMissing(String name, Object args) {
         context.invokeMethod(name, args)
     }
 
     def propertyMissing(String name) {
+        // Script.println asks for `out` and falls back to System.out when there is none: not a DSL word.
+        if (name == 'out') throw new MissingPropertyException(name, getClass())
         context.getProperty(name)
     }
 }

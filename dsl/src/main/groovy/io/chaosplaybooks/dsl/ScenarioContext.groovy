@@ -5,6 +5,7 @@ import io.chaosplaybooks.dsl.plan.Fraction
 import io.chaosplaybooks.dsl.plan.OpsRate
 import io.chaosplaybooks.dsl.plan.Scenario
 import io.chaosplaybooks.dsl.plan.SourcePos
+import io.chaosplaybooks.dsl.plan.Step
 import io.chaosplaybooks.dsl.plan.Units
 
 import java.time.Duration
@@ -140,9 +141,10 @@ class ScenarioContext extends StepsContext {
         spec
     }
 
-    ExpectationSpec getRecoveredWithin() {
+    /** {@code expect recoveredWithin 20.s} does not parse as a call in Groovy; whatever follows is absorbed. */
+    Object getRecoveredWithin() {
         problem('recoveredWithin needs a duration in parentheses: expect recoveredWithin(20.s)')
-        new ExpectationSpec(evaluation, here(), { p, q -> null })
+        Absorber.INSTANCE
     }
 
     // ---- phases named in `during` --------------------------------------------------------------
@@ -167,7 +169,26 @@ class ScenarioContext extends StepsContext {
 
     Scenario build() {
         def builtSteps = buildSteps()
-        def built = expectations.findResults { ExpectationSpec e -> e.build() }
+        Set<String> phases = new TreeSet<>()
+        collectPhases(builtSteps, phases)
+        def built = expectations.findResults { ExpectationSpec e ->
+            def x = e.build()
+            // Reported at the `during`, the word that names the phase.
+            if (x != null && e.phaseAllowed && e.phase != null && !phases.contains(e.phase)) {
+                evaluation.problem(e.phasePos, "scenario '${name}' has no phase or step '${e.phase}'; it has: ${phases.join(', ') ?: 'no steps'}")
+            }
+            x
+        }
         new Scenario(name, description, tags, builtSteps, built, pos)
+    }
+
+    private static void collectPhases(List<Step> steps, Set<String> into) {
+        steps.each { s ->
+            into << s.word()
+            if (s instanceof Step.Named) into << s.name()
+            if (s instanceof Step.Parallel) collectPhases(s.steps(), into)
+            if (s instanceof Step.Repeat) collectPhases(s.steps(), into)
+            if (s instanceof Step.Named) collectPhases(s.steps(), into)
+        }
     }
 }

@@ -53,6 +53,8 @@ class StepsContext {
     final Evaluation evaluation
     final PlaybookContext root
     final List<Object> steps = []
+    /** Set when an exception stopped this block: an inject it interrupted is not also "missing servers". */
+    boolean aborted
 
     StepsContext(Evaluation evaluation, PlaybookContext root) {
         this.evaluation = evaluation
@@ -80,7 +82,14 @@ class StepsContext {
         new PhaseEnd('wait', evaluation)
     }
 
-    /** Object.wait(long) would otherwise take {@code wait 10}. */
+    /** What {@code wait ..} is compiled to (see PlaybookAstCustomizer); never Object.wait. */
+    Object __wait(Object... args) {
+        args.length == 0 ? propertyMissing('wait') : invokeMethod('wait', args)
+    }
+
+    /** Object.wait(long) would otherwise take {@code wait 10} (and fail with IllegalMonitorStateException). */
+    PhaseEnd wait(Integer n) { wait((Number) n) }
+
     PhaseEnd wait(Number n) {
         problem("wait takes a duration such as ${n}.s, got ${Words.show(n)}")
         new PhaseEnd('wait', evaluation)
@@ -109,13 +118,13 @@ class StepsContext {
 
     void parallel(@DelegatesTo(value = StepsContext, strategy = DELEGATE_FIRST) Closure body) {
         def pos = here()
-        steps << new Step.Parallel(nested(body), pos)
+        steps << new Step.Parallel(nested(body, pos), pos)
     }
 
     void repeat(int times, @DelegatesTo(value = StepsContext, strategy = DELEGATE_FIRST) Closure body) {
         def pos = here()
         if (times < 1) problem("repeat needs a count of at least 1, got ${times}")
-        steps << new Step.Repeat(Math.max(1, times), nested(body), pos)
+        steps << new Step.Repeat(Math.max(1, times), nested(body, pos), pos)
     }
 
     void step(Map options, String name, @DelegatesTo(value = StepsContext, strategy = DELEGATE_FIRST) Closure body) {
@@ -139,17 +148,20 @@ class StepsContext {
             }
         }
         if (!name?.trim()) problem('a step needs a name')
-        steps << new Step.Named(name, delay, continueOnFailure, nested(body), pos)
+        steps << new Step.Named(name, delay, continueOnFailure, nested(body, pos), pos)
     }
 
     void step(String name, @DelegatesTo(value = StepsContext, strategy = DELEGATE_FIRST) Closure body) {
         step([:], name, body)
     }
 
-    protected List<Step> nested(Closure body) {
+    protected List<Step> nested(Closure body, SourcePos pos) {
         def ctx = new StepsContext(evaluation, root)
+        int before = evaluation.problems.size()
         root.runBlock(body, ctx)
-        ctx.buildSteps()
+        def built = ctx.buildSteps()
+        if (evaluation.problems.size() > before) evaluation.blocksWithProblems << pos
+        built
     }
 
     List<Step> buildSteps() {
@@ -157,7 +169,7 @@ class StepsContext {
             if (s instanceof InjectBuilder) {
                 if (s.faults == null) return null
                 if (s.target == null) {
-                    evaluation.problem(s.pos, "inject needs servers: inject ${new FaultSpec(s.faults, evaluation).describe()} on server(1)")
+                    if (!aborted) evaluation.problem(s.pos, "inject needs servers after the fault: inject <fault> on server(1), servers(1, 2) or allServers")
                     return null
                 }
                 return new Step.Inject(s.faults, s.target, s.duration, s.pos)
@@ -195,7 +207,7 @@ class StepsContext {
                 problem("latency has no option '${k}'" + Words.didYouMean(k.toString(), ['jitter']))
             }
         }
-        if (jitter > delay) {
+        if (jitter > delay && !delay.isNegative()) {
             problem("jitter (${Units.format(jitter)}) is larger than the latency (${Units.format(delay)}): delays would go below zero")
         }
         fault(FaultType.LATENCY, [latency: delay.toMillis(), jitter: jitter.toMillis()])
@@ -329,6 +341,7 @@ class StepsContext {
         Object[] a = args instanceof Object[] ? args : [args] as Object[]
         def answered = root.tryTemplateOrHelper(name, a, this)
         if (answered.found) return answered.value
+        if (Absorber.among(a)) return Absorber.INSTANCE // the argument's mistake is already reported
         if (name == ForKeywordRewriter.WORD) {
             problem("'for' only follows 'inject <fault> on <servers>'")
         } else if (this.metaClass.respondsTo(this, name)) {
@@ -342,10 +355,20 @@ class StepsContext {
 
     protected String usage(String word) { USAGE[word] }
 
+    private static boolean hasStepNamed(List<Object> steps, String name) {
+        steps.any { s ->
+            (s instanceof Step.Named && (s.name() == name || hasStepNamed(s.steps(), name)))
+                || (s instanceof Step.Parallel && hasStepNamed(s.steps(), name))
+                || (s instanceof Step.Repeat && hasStepNamed(s.steps(), name))
+        }
+    }
+
     def propertyMissing(String name) {
         if (evaluation.binding.hasVariable(name)) return evaluation.binding.getVariable(name)
         if (this.metaClass.respondsTo(this, name)) {
             problem("'${name}' needs arguments" + (usage(name) ? "; write it as: ${usage(name)}" : ''))
+        } else if (hasStepNamed(steps, name)) {
+            problem("'${name}' is the name of a step; after during, write it in quotes: during \"${name}\"")
         } else {
             problem("unknown word '${name}' in ${contextName()}" + Words.didYouMean(name, knownWords() + root.templates.keySet()))
         }

@@ -3,6 +3,7 @@ package io.chaosplaybooks.dsl;
 import groovyjarjarantlr4.v4.runtime.CharStreams;
 import groovyjarjarantlr4.v4.runtime.Token;
 import org.apache.groovy.parser.antlr4.GroovyLangLexer;
+import org.apache.groovy.parser.antlr4.GroovySyntaxError;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -60,10 +61,38 @@ public final class ForKeywordRewriter {
                 beforeParen = previous;
                 previous = name;
             }
-        } catch (RuntimeException lexError) {
-            // A source the lexer cannot read: leave it as is and let the parser report where.
+        } catch (RuntimeException | GroovySyntaxError lexError) {
+            // A source the lexer cannot read (an unclosed string throws GroovySyntaxError, an AssertionError):
+            // keep what was rewritten so far and let the parser report where.
             return out == null ? source : new String(out);
         }
         return out == null ? source : new String(out);
+    }
+
+    /**
+     * Where the braces of a source do not match, for a hint after a syntax error (Groovy reports an
+     * unclosed block at the construct around it); null when they match or the lexer cannot tell.
+     */
+    public static String braceMismatch(String source) {
+        GroovyLangLexer lexer = new GroovyLangLexer(CharStreams.fromString(source));
+        lexer.removeErrorListeners();
+        var vocabulary = lexer.getVocabulary();
+        Deque<Token> open = new ArrayDeque<>();
+        try {
+            for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+                String name = vocabulary.getSymbolicName(t.getType());
+                if ("LBRACE".equals(name)) {
+                    open.push(t);
+                } else if ("RBRACE".equals(name)) {
+                    if (open.isEmpty()) return "the '}' at " + t.getLine() + ":" + (t.getCharPositionInLine() + 1) + " has no matching '{'";
+                    open.pop();
+                }
+            }
+        } catch (RuntimeException | GroovySyntaxError lexError) {
+            return null;
+        }
+        if (open.isEmpty()) return null;
+        Token t = open.peek();
+        return "the '{' at " + t.getLine() + ":" + (t.getCharPositionInLine() + 1) + " is never closed";
     }
 }

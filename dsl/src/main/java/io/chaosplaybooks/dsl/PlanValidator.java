@@ -4,6 +4,7 @@ import io.chaosplaybooks.dsl.plan.Expectation;
 import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.ServerSpec;
+import io.chaosplaybooks.dsl.plan.SourcePos;
 import io.chaosplaybooks.dsl.plan.Step;
 import io.chaosplaybooks.dsl.plan.Target;
 
@@ -22,15 +23,23 @@ final class PlanValidator {
     private PlanValidator() {}
 
     static List<Problem> validate(Playbook playbook) {
+        return validate(playbook, Set.of());
+    }
+
+    /**
+     * {@code blocksWithProblems}: positions of scenarios and blocks whose evaluation already reported a
+     * problem; they are not also reported as empty (their steps were the ones in error).
+     */
+    static List<Problem> validate(Playbook playbook, Set<SourcePos> blocksWithProblems) {
         List<Problem> problems = new ArrayList<>();
         int servers = playbook.serverCount();
         Set<String> names = playbook.servers().stream().map(ServerSpec::name).collect(Collectors.toSet());
         for (Scenario s : playbook.scenarios()) {
-            if (s.steps().isEmpty()) {
+            if (s.steps().isEmpty() && !blocksWithProblems.contains(s.pos())) {
                 problems.add(new Problem(s.pos(), "scenario '" + s.name() + "' has no steps; add e.g. stabilize 30.s"));
             }
             Set<String> words = new HashSet<>();
-            collectSteps(s.steps(), words, servers, names, problems);
+            collectSteps(s.steps(), words, servers, names, blocksWithProblems, problems);
             for (Expectation e : s.expectations()) {
                 if (e instanceof Expectation.Breaker b) checkTarget(b.target(), servers, names, problems);
                 if (e instanceof Expectation.RecoveredWithin r) {
@@ -40,33 +49,32 @@ final class PlanValidator {
                     if (!words.contains("stabilize")) {
                         problems.add(new Problem(r.pos(), "recoveredWithin compares with the stabilize baseline; scenario '" + s.name() + "' has no stabilize phase"));
                     }
-                } else if (e.phase() != null && !words.contains(e.phase())) {
-                    problems.add(new Problem(e.pos(), "scenario '" + s.name() + "' has no phase or step '" + e.phase()
-                        + "'; it has: " + String.join(", ", words.stream().sorted().toList())));
                 }
+                // A phase named in `during` that the scenario lacks is reported by ScenarioContext, at the `during`.
             }
         }
         return problems;
     }
 
-    private static void collectSteps(List<Step> steps, Set<String> words, int servers, Set<String> names, List<Problem> problems) {
+    private static void collectSteps(List<Step> steps, Set<String> words, int servers, Set<String> names,
+                                     Set<SourcePos> quiet, List<Problem> problems) {
         for (Step st : steps) {
             words.add(st.word());
             switch (st) {
                 case Step.Inject i -> checkTarget(i.target(), servers, names, problems);
                 case Step.Heal h -> { if (h.target() != null) checkTarget(h.target(), servers, names, problems); }
                 case Step.Parallel p -> {
-                    if (p.steps().isEmpty()) problems.add(new Problem(p.pos(), "parallel { } is empty"));
-                    collectSteps(p.steps(), words, servers, names, problems);
+                    if (p.steps().isEmpty() && !quiet.contains(p.pos())) problems.add(new Problem(p.pos(), "parallel { } is empty"));
+                    collectSteps(p.steps(), words, servers, names, quiet, problems);
                 }
                 case Step.Repeat r -> {
-                    if (r.steps().isEmpty()) problems.add(new Problem(r.pos(), "repeat { } is empty"));
-                    collectSteps(r.steps(), words, servers, names, problems);
+                    if (r.steps().isEmpty() && !quiet.contains(r.pos())) problems.add(new Problem(r.pos(), "repeat { } is empty"));
+                    collectSteps(r.steps(), words, servers, names, quiet, problems);
                 }
                 case Step.Named n -> {
-                    if (n.steps().isEmpty()) problems.add(new Problem(n.pos(), "step '" + n.name() + "' is empty"));
+                    if (n.steps().isEmpty() && !quiet.contains(n.pos())) problems.add(new Problem(n.pos(), "step '" + n.name() + "' is empty"));
                     if (n.name() != null) words.add(n.name());
-                    collectSteps(n.steps(), words, servers, names, problems);
+                    collectSteps(n.steps(), words, servers, names, quiet, problems);
                 }
                 default -> { }
             }
