@@ -29,8 +29,8 @@ class PlaybookLoader {
     static final String STDLIB_RESOURCE = '/stdlib/'
 
     final List<Path> libraryRoots
-    private final CompilerConfiguration config
-    private final GroovyClassLoader classLoader
+    private CompilerConfiguration config
+    private GroovyClassLoader classLoader
     private final CompiledPlaybookCache diskCache = CompiledPlaybookCache.fromEnvironment()
     /** Compiled playbooks by source text: a library included by many files compiles once per loader. */
     private final Map<String, Class<?>> compiled = [:]
@@ -38,10 +38,17 @@ class PlaybookLoader {
 
     PlaybookLoader(List<Path> libraryRoots = []) {
         this.libraryRoots = List.copyOf(libraryRoots)
-        config = new CompilerConfiguration()
-        config.scriptBaseClass = PlaybookScript.name
-        config.addCompilationCustomizers(new PlaybookAstCustomizer(), new SideEffectGuard())
-        classLoader = new GroovyClassLoader(PlaybookLoader.classLoader, config)
+    }
+
+    /** The compiler, made on first need: a run whose playbooks are all in the compile cache never loads it. */
+    private CompilerConfiguration config() {
+        if (config == null) {
+            config = new CompilerConfiguration()
+            config.scriptBaseClass = PlaybookScript.name
+            config.addCompilationCustomizers(new PlaybookAstCustomizer(), new SideEffectGuard())
+            classLoader = new GroovyClassLoader(PlaybookLoader.classLoader, config)
+        }
+        config
     }
 
     /** Library roots from {@code --lib} first, then the entries of {@code CHAOS_PATH}. */
@@ -125,14 +132,17 @@ class PlaybookLoader {
 
     /** Compiles a playbook, or defines it from the on-disk cache of earlier compilations. */
     private Class<?> compile(String text) {
-        String rewritten = ForKeywordRewriter.rewrite(text)
-        if (diskCache == null) return classLoader.parseClass(rewritten, "Playbook${++classCounter}.groovy")
-        String key = diskCache.key(rewritten)
+        if (diskCache == null) {
+            config()
+            return classLoader.parseClass(ForKeywordRewriter.rewrite(text), "Playbook${++classCounter}.groovy")
+        }
+        // Keyed by the text as written: a cached playbook needs neither the lexer nor the compiler.
+        String key = diskCache.key(text)
         String mainName = 'Playbook_' + key
         Map<String, byte[]> classes = diskCache.read(key)
         if (classes == null) {
-            def unit = new CompilationUnit(config, null, new GroovyClassLoader(PlaybookLoader.classLoader, config))
-            unit.addSource(mainName + '.groovy', rewritten)
+            def unit = new CompilationUnit(config(), null, new GroovyClassLoader(PlaybookLoader.classLoader, config()))
+            unit.addSource(mainName + '.groovy', ForKeywordRewriter.rewrite(text))
             unit.compile(Phases.CLASS_GENERATION)
             classes = new LinkedHashMap<>()
             unit.classes.each { GroovyClass gc -> classes[gc.name] = gc.bytes }
