@@ -87,13 +87,13 @@ final class Link implements FlowOutput {
                             endNow(EndKind.EOF);
                         } else {
                             chain.end(EndKind.EOF, Times.now());
-                            lock.notifyAll();
+                            armTimers();
                         }
                         break;
                     }
                     if (!direct) {
                         chain.data(Arrays.copyOf(buffer, n), Times.now());
-                        lock.notifyAll();
+                        armTimers();
                     }
                 }
                 if (direct) {
@@ -112,6 +112,14 @@ final class Link implements FlowOutput {
             Thread.currentThread().interrupt();
             connection.close();
         }
+    }
+
+    /** Under the lock: a toxic may have armed a timer (reset_peer on first data); someone must wait for it. */
+    private void armTimers() {
+        if (deliveryThread == null && chain.nextTimer() != Times.NEVER) {
+            startDeliveryThread();
+        }
+        lock.notifyAll();
     }
 
     private void awaitRoom() throws InterruptedException {

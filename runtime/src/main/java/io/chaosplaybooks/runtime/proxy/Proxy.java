@@ -36,6 +36,7 @@ final class Proxy {
     private final List<InstalledToxic> downstreamToxics = new ArrayList<>();
     private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket listener;
+    private Thread acceptThread;
     final LongAdder bytesUpstream = new LongAdder();
     final LongAdder bytesDownstream = new LongAdder();
 
@@ -94,7 +95,8 @@ final class Proxy {
         listen = Addresses.format(address.getHostString(), socket.getInetAddress(), socket.getLocalPort());
         enabled = true;
         ServerSocket acceptingOn = socket;
-        ProxyConnection.newThread("proxy-" + name + "-accept", () -> acceptLoop(acceptingOn)).start();
+        acceptThread = ProxyConnection.newThread("proxy-" + name + "-accept", () -> acceptLoop(acceptingOn));
+        acceptThread.start();
     }
 
     /** Stops listening and closes every open connection; toxics stay. */
@@ -110,6 +112,14 @@ final class Proxy {
                 // Closing is all we wanted.
             }
             listener = null;
+            // The JDK closes a listening socket's descriptor only once the thread blocked in accept()
+            // has left it: wait, so that re-enabling can bind the same port again.
+            try {
+                acceptThread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            acceptThread = null;
         }
         for (ProxyConnection c : List.copyOf(connections)) {
             c.close();
