@@ -122,14 +122,7 @@ public final class ToxiproxyHttpApi implements AutoCloseable {
             sendEmpty(ex, 204);
         } else if (n == 1 && path.get(0).equals("populate")) {
             allow(ex, "POST");
-            JsonNode body = readBody(ex);
-            if (!body.isArray()) {
-                throw FaultEngineException.badRequest("populate expects a JSON array of proxies");
-            }
-            List<ProxySpec> specs = new ArrayList<>();
-            for (JsonNode item : body) {
-                specs.add(proxySpec(item));
-            }
+            List<ProxySpec> specs = proxyList(readBody(ex));
             ArrayNode proxies = json.createArrayNode();
             engine.populate(specs).forEach(p -> proxies.add(proxyJson(p)));
             ObjectNode result = json.createObjectNode();
@@ -230,6 +223,42 @@ public final class ToxiproxyHttpApi implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw FaultEngineException.badRequest("bad request body: invalid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * Reads a Toxiproxy config file / populate body: a JSON array of {@code {name, listen, upstream, enabled}}.
+     *
+     * @throws FaultEngineException (400) naming what is wrong, e.g. the entry without an upstream
+     */
+    public static List<ProxySpec> parseProxyList(String json) {
+        try {
+            JsonNode node = new ObjectMapper().readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw FaultEngineException.badRequest("empty proxy list (expected a JSON array of proxies)");
+            }
+            return proxyList(node);
+        } catch (JsonProcessingException e) {
+            throw FaultEngineException.badRequest("invalid JSON: " + e.getOriginalMessage()
+                + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+        }
+    }
+
+    private static List<ProxySpec> proxyList(JsonNode body) {
+        if (!body.isArray()) {
+            throw FaultEngineException.badRequest("expected a JSON array of proxies");
+        }
+        List<ProxySpec> specs = new ArrayList<>();
+        int index = 0;
+        for (JsonNode item : body) {
+            ProxySpec spec = proxySpec(item);
+            if (spec.name() == null || spec.upstream() == null) {
+                throw FaultEngineException.badRequest("proxy #" + (index + 1) + " in the list: missing required field: "
+                    + (spec.name() == null ? "name" : "upstream"));
+            }
+            specs.add(spec);
+            index++;
+        }
+        return specs;
     }
 
     private static ProxySpec proxySpec(JsonNode body) {
