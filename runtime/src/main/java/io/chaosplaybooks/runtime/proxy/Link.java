@@ -29,6 +29,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Link implements FlowOutput {
     static final int BUFFER_SIZE = 64 * 1024;
+    /**
+     * Readers start with a small buffer and switch to {@link #BUFFER_SIZE} the first time a read fills
+     * it: request/response traffic never needs more, and 10,000 idle connections then hold 160 MB less.
+     */
+    static final int INITIAL_BUFFER_SIZE = 8 * 1024;
     /** Queued bytes beyond which the reader stops reading, so a stalled toxic pushes back on the sender through TCP. */
     static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
 
@@ -70,7 +75,7 @@ final class Link implements FlowOutput {
 
     /** The reader loop; runs on its own platform thread until the source ends or the connection closes. */
     void pump() {
-        byte[] buffer = new byte[BUFFER_SIZE];
+        byte[] buffer = new byte[INITIAL_BUFFER_SIZE];
         try {
             InputStream in = source.getInputStream();
             OutputStream out = target.getOutputStream();
@@ -102,6 +107,9 @@ final class Link implements FlowOutput {
                 } else {
                     deliverDue();
                     awaitRoom();
+                }
+                if (n == buffer.length && buffer.length < BUFFER_SIZE) {
+                    buffer = new byte[BUFFER_SIZE]; // bulk traffic: fewer, larger reads
                 }
             }
             deliverDue();
