@@ -22,6 +22,7 @@ import java.io.PrintWriter;
         ValidateCommand.class,
         ListCommand.class,
         CommandLine.HelpCommand.class,
+        ProxyCommand.class,
     },
     footerHeading = "%nExit codes:%n",
     footer = {

@@ -1,0 +1,97 @@
+package io.chaosplaybooks.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProxyCommandTest {
+    private record Result(int exitCode, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = ChaosCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpTeachesWithACurlExample() {
+        Result r = run("proxy", "--help");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("curl -s -XPOST localhost:8474/proxies"), r.out());
+        assertTrue(r.out().contains("--config"));
+    }
+
+    @Test
+    void apiPortInUseIsOneLineAndExit3() throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Result r = run("proxy", "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals(ExitCodes.RUNTIME_ERROR, r.exitCode());
+            assertTrue(r.err().contains("address already in use"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
+        }
+    }
+
+    @Test
+    void missingOrBadConfigIsExit2(@TempDir Path dir) throws IOException {
+        Result missing = run("proxy", "--port", "0", "--config", dir.resolve("nope.json").toString());
+        assertEquals(ExitCodes.INVALID, missing.exitCode());
+        assertTrue(missing.err().contains("config file not found"), missing.err());
+
+        Path bad = Files.writeString(dir.resolve("bad.json"), "[{\"name\":\"cache\"}]");
+        Result noUpstream = run("proxy", "--port", "0", "--config", bad.toString());
+        assertEquals(ExitCodes.INVALID, noUpstream.exitCode());
+        assertTrue(noUpstream.err().contains("upstream"), noUpstream.err());
+
+        Path broken = Files.writeString(dir.resolve("broken.json"), "[{\"name\":");
+        assertEquals(ExitCodes.INVALID, run("proxy", "--port", "0", "--config", broken.toString()).exitCode());
+    }
+
+    @Test
+    void servesTheApiWithConfiguredProxiesAndStopsCleanly(@TempDir Path dir) throws Exception {
+        int proxyPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            proxyPort = probe.getLocalPort();
+        }
+        Path config = Files.writeString(dir.resolve("proxies.json"),
+            "[{\"name\":\"cache\",\"listen\":\"127.0.0.1:" + proxyPort + "\",\"upstream\":\"127.0.0.1:1\"}]");
+        ProxyCommand command = new ProxyCommand();
+        new CommandLine(command).parseArgs("--port", "0", "--config", config.toString());
+        StringWriter out = new StringWriter();
+        ProxyCommand.Running running = command.start(new PrintWriter(out, true));
+        try {
+            assertTrue(out.toString().contains("cache: 127.0.0.1:" + proxyPort), out.toString());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.api().port() + "/proxies")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("\"cache\""), r.body());
+            new Socket("127.0.0.1", proxyPort).close();
+        } finally {
+            running.close();
+        }
+        assertThrows(IOException.class, () -> new Socket("127.0.0.1", proxyPort).close(), "proxy listener closed");
+    }
+}

@@ -1,0 +1,40 @@
+package io.chaosplaybooks.runtime.proxy;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/** Toxiproxy-style {@code host:port} strings: {@code 127.0.0.1:0}, {@code localhost:11211}, {@code [::1]:80}, {@code :8080}. */
+final class Addresses {
+    private Addresses() {}
+
+    /** Checks the syntax and port range; an unresolved host is left for connect/bind to report. */
+    static InetSocketAddress parse(String address, String what) {
+        if (address == null || address.isBlank()) {
+            throw FaultEngineException.badRequest("missing " + what + " address (host:port)");
+        }
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            throw FaultEngineException.badRequest(what + " address '" + address + "' must be host:port");
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw FaultEngineException.badRequest(what + " address '" + address + "' has no valid port");
+        }
+        if (port < 0 || port > 65535) {
+            throw FaultEngineException.badRequest(what + " address '" + address + "': port must be 0..65535");
+        }
+        return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+    }
+
+    static String format(String givenHost, InetAddress bound, int port) {
+        String host = bound.getHostAddress();
+        return (bound instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
+    }
+}

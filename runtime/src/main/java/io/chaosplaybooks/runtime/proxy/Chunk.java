@@ -1,0 +1,4 @@
+package io.chaosplaybooks.runtime.proxy;
+
+/** Bytes read from one side, stamped with the time (nanoTime) they reach a toxic. */
+record Chunk(byte[] bytes, long at) {}
