@@ -19,6 +19,7 @@ import java.io.PrintWriter;
     },
     subcommands = {
         CommandLine.HelpCommand.class,
+        LoadCommand.class,
     },
     footerHeading = "%nExit codes:%n",
     footer = {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import static io.chaosplaybooks.runtime.metrics.LoadMetricNames.*;
 
@@ -20,7 +21,7 @@ final class EngineMeters {
     private final Counter[][][] errors;     // [server][op][outcome], null for non-error outcomes
     private final Timer[][] durations;      // [server][op]
     private final Counter[] failovers;
-    private final double[] hitRatio;
+    private final AtomicLongArray hitRatioBits; // doubles as bits: written by the window thread, read by scrapes
 
     EngineMeters(MeterRegistry registry, MemcachedNode[] nodes) {
         this.registry = registry;
@@ -31,7 +32,7 @@ final class EngineMeters {
         errors = new Counter[n][ops.length][outcomes.length];
         durations = new Timer[n][ops.length];
         failovers = new Counter[n];
-        hitRatio = new double[n];
+        hitRatioBits = new AtomicLongArray(n);
         for (MemcachedNode node : nodes) {
             int s = node.index;
             String server = node.endpoint.name();
@@ -65,7 +66,7 @@ final class EngineMeters {
             failovers[s] = Counter.builder(FAILOVERS)
                 .description("operations sent to another server because this server's breaker was open")
                 .tag(TAG_SERVER, server).register(registry);
-            Gauge.builder(HIT_RATIO, hitRatio, r -> r[s])
+            Gauge.builder(HIT_RATIO, hitRatioBits, r -> Double.longBitsToDouble(r.get(s)))
                 .description("hits / (hits + misses) over the last second")
                 .tag(TAG_SERVER, server).register(registry);
             Gauge.builder(BREAKER_STATE, node, nd -> nd.state().gaugeValue())
@@ -103,7 +104,7 @@ final class EngineMeters {
     }
 
     void updateHitRatio(int server, double ratio) {
-        hitRatio[server] = ratio;
+        hitRatioBits.set(server, Double.doubleToRawLongBits(ratio));
     }
 
     void recordTransition(BreakerTransition t) {

@@ -54,6 +54,7 @@ public final class LoadEngine implements AutoCloseable {
     private static final int MAX_SERVERS = 64;
     private static final int RECENT_WINDOWS_KEPT = 3600;
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long OPEN_BREAKER_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final List<ServerEndpoint> endpoints;
     private final LoadProfile profile;
@@ -325,8 +326,14 @@ public final class LoadEngine implements AutoCloseable {
                 return;
             }
             long start = System.nanoTime();
-            if (!runOne(random, start)) {
+            Outcome outcome = runOne(random, start);
+            if (outcome == null) {
                 return;
+            }
+            if (outcome == Outcome.BREAKER_OPEN) {
+                // Every breaker the key could use is open: failing fast in a tight loop would burn
+                // the CPU (and inflate the operation count) without telling anything new.
+                LockSupport.parkNanos(OPEN_BREAKER_PAUSE_NANOS);
             }
         }
     }
@@ -352,7 +359,7 @@ public final class LoadEngine implements AutoCloseable {
                 }
                 LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
             }
-            if (!runOne(random, intended)) {
+            if (runOne(random, intended) == null) {
                 return;
             }
         }
@@ -366,9 +373,9 @@ public final class LoadEngine implements AutoCloseable {
     /**
      * Issues one operation whose latency counts from {@code startNanos}.
      *
-     * @return false when the worker was interrupted and must end
+     * @return the outcome, or null when the worker was interrupted and must end
      */
-    private boolean runOne(SplittableRandom random, long startNanos) {
+    private Outcome runOne(SplittableRandom random, long startNanos) {
         Operation op = profile.mix().pick(random.nextDouble());
         String key = keyNames[keyChooser.next(random)];
         long hash = KetamaRing.hash(key);
@@ -377,7 +384,7 @@ public final class LoadEngine implements AutoCloseable {
         int chosen = ring.firstUsable(hash, i -> ns[i].breaker.tryAcquirePermission());
         if (chosen < 0) {
             record(ns[primary], op, Outcome.BREAKER_OPEN, System.nanoTime() - startNanos);
-            return true;
+            return Outcome.BREAKER_OPEN;
         }
         if (chosen != primary) {
             ns[primary].stats.recordFailover();
@@ -399,7 +406,7 @@ public final class LoadEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             node.breaker.releasePermission();
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         } catch (TimeoutException e) {
             outcome = Outcome.TIMEOUT;
             failure = e;
@@ -418,7 +425,7 @@ public final class LoadEngine implements AutoCloseable {
             node.breaker.onError(end - sent, TimeUnit.NANOSECONDS, failure);
         }
         record(node, op, outcome, end - startNanos);
-        return true;
+        return outcome;
     }
 
     private void record(MemcachedNode node, Operation op, Outcome outcome, long latencyNanos) {
