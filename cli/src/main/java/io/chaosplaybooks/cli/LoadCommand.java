@@ -162,7 +162,7 @@ final class LoadCommand implements Callable<Integer> {
 
     private int run(LoadProfile profile, ProvisionedTargets targets, PrometheusMeterRegistry registry,
                     PrintWriter out, PrintWriter err) throws Exception {
-        boolean terminal = System.console() != null;
+        boolean terminal = isTerminal();
         CountDownLatch reported = new CountDownLatch(1);
         try (LoadEngine engine = new LoadEngine(targets.servers(), profile, registry)) {
             // Ctrl-C / SIGTERM: stop the load and let the summary and JSON be written before the JVM exits.
@@ -229,6 +229,22 @@ final class LoadCommand implements Callable<Integer> {
                     // the hook is running: it ends when reported is counted down
                 }
             }
+        }
+    }
+
+    /**
+     * On JDK 22+ System.console() may be non-null with redirected streams; Console.isTerminal()
+     * (JDK 22+, so called reflectively from a release-21 build) tells. On JDK 21 non-null means a terminal.
+     */
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
         }
     }
 

@@ -81,6 +81,7 @@ public final class LoadEngine implements AutoCloseable {
     private volatile State state = State.NEW;
     private final List<Thread> workers = new ArrayList<>();
     private ScheduledExecutorService windowThread;
+    private volatile Thread windowThreadRef;
     private long startNanos;
     private Instant startInstant;
     private long lastWindowNanos;
@@ -193,7 +194,11 @@ public final class LoadEngine implements AutoCloseable {
             });
             workers.add(t);
         }
-        windowThread = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("chaos-load-windows").unstarted(r));
+        windowThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = Thread.ofPlatform().daemon().name("chaos-load-windows").unstarted(r);
+            windowThreadRef = t;
+            return t;
+        });
         windowThread.scheduleAtFixedRate(this::emitWindow, WINDOW_NANOS, WINDOW_NANOS, TimeUnit.NANOSECONDS);
         workers.forEach(Thread::start);
     }
@@ -546,10 +551,13 @@ public final class LoadEngine implements AutoCloseable {
         stopping = true;
         if (windowThread != null) {
             windowThread.shutdown();
-            try {
-                windowThread.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // A window listener may call stop(): then we are on the window thread and must not wait for it.
+            if (Thread.currentThread() != windowThreadRef) {
+                try {
+                    windowThread.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         if (startInstant != null) {

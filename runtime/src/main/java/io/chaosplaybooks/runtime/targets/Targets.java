@@ -27,11 +27,16 @@ public final class Targets {
      * @throws IOException when servers had to be started and could not be
      */
     public static ProvisionedTargets provision(int count, List<ServerEndpoint> explicit, Consumer<String> console) throws IOException {
+        return provision(count, explicit, console, LocalMemcachedProcesses.findBinary());
+    }
+
+    /** As {@link #provision(int, List, Consumer)}, with the memcached binary already looked up (tests). */
+    static ProvisionedTargets provision(int count, List<ServerEndpoint> explicit, Consumer<String> console,
+                                        Optional<Path> binary) throws IOException {
         if (!explicit.isEmpty()) {
             return explicit(explicit);
         }
         checkCount(count);
-        Optional<Path> binary = LocalMemcachedProcesses.findBinary();
         if (binary.isPresent()) {
             LocalMemcachedProcesses started = LocalMemcachedProcesses.start(binary.get(), count, names(count));
             console.accept("Started " + count + " local memcached " + (count == 1 ? "process" : "processes") + " ("

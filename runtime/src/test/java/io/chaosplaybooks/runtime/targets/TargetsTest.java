@@ -63,6 +63,16 @@ class TargetsTest {
     }
 
     @Test
+    void withoutMemcachedProvisionFallsBackToAnnouncedStandIns() throws Exception {
+        List<String> console = new ArrayList<>();
+        try (ProvisionedTargets t = Targets.provision(2, List.of(), console::add, java.util.Optional.empty())) {
+            assertEquals(TargetKind.STAND_IN, t.kind());
+            assertEquals(2, t.servers().size());
+            assertTrue(console.get(0).startsWith("memcached is not installed: using 2 in-process memcached stand-ins"), console.get(0));
+        }
+    }
+
+    @Test
     void badCountsAreRefusedWithTheValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Targets.provision(0, List.of(), l -> {}));
         assertTrue(e.getMessage().contains("got 0"));
