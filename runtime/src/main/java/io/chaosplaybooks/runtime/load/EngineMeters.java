@@ -2,10 +2,13 @@ package io.chaosplaybooks.runtime.load;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -22,6 +25,8 @@ final class EngineMeters {
     private final Timer[][] durations;      // [server][op]
     private final Counter[] failovers;
     private final AtomicLongArray hitRatioBits; // doubles as bits: written by the window thread, read by scrapes
+
+    private final Set<Meter> registered = new LinkedHashSet<>();
 
     EngineMeters(MeterRegistry registry, MemcachedNode[] nodes) {
         this.registry = registry;
@@ -44,41 +49,41 @@ final class EngineMeters {
                     if (op == Operation.GET && outcome == Outcome.OK) {
                         continue;
                     }
-                    operations[s][op.ordinal()][outcome.ordinal()] = Counter.builder(OPERATIONS)
+                    operations[s][op.ordinal()][outcome.ordinal()] = track(Counter.builder(OPERATIONS)
                         .description("memcached operations by outcome")
                         .tag(TAG_SERVER, server).tag(TAG_OP, op.tag()).tag(TAG_RESULT, outcome.tag())
-                        .register(registry);
+                        .register(registry));
                     if (outcome.isError()) {
-                        errors[s][op.ordinal()][outcome.ordinal()] = Counter.builder(ERRORS)
+                        errors[s][op.ordinal()][outcome.ordinal()] = track(Counter.builder(ERRORS)
                             .description("memcached operations that failed, by kind")
                             .tag(TAG_SERVER, server).tag(TAG_OP, op.tag()).tag(TAG_KIND, outcome.tag())
-                            .register(registry);
+                            .register(registry));
                     }
                 }
-                durations[s][op.ordinal()] = Timer.builder(OPERATION_DURATION)
+                durations[s][op.ordinal()] = track(Timer.builder(OPERATION_DURATION)
                     .description("memcached operation latency (open loop: from the intended start)")
                     .tag(TAG_SERVER, server).tag(TAG_OP, op.tag())
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
                     .maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry);
+                    .register(registry));
             }
-            failovers[s] = Counter.builder(FAILOVERS)
+            failovers[s] = track(Counter.builder(FAILOVERS)
                 .description("operations sent to another server because this server's breaker was open")
-                .tag(TAG_SERVER, server).register(registry);
-            Gauge.builder(HIT_RATIO, hitRatioBits, r -> Double.longBitsToDouble(r.get(s)))
+                .tag(TAG_SERVER, server).register(registry));
+            track(Gauge.builder(HIT_RATIO, hitRatioBits, r -> Double.longBitsToDouble(r.get(s)))
                 .description("hits / (hits + misses) over the last second")
-                .tag(TAG_SERVER, server).register(registry);
-            Gauge.builder(BREAKER_STATE, node, nd -> nd.state().gaugeValue())
+                .tag(TAG_SERVER, server).register(registry));
+            track(Gauge.builder(BREAKER_STATE, node, nd -> nd.state().gaugeValue())
                 .description("circuit breaker state: 0 closed, 1 half-open, 2 open")
-                .tag(TAG_SERVER, server).register(registry);
-            Gauge.builder(POOL_CONNECTIONS, node, MemcachedNode::connectionsTotal)
+                .tag(TAG_SERVER, server).register(registry));
+            track(Gauge.builder(POOL_CONNECTIONS, node, MemcachedNode::connectionsTotal)
                 .description("xmemcached connections to the server")
-                .tag(TAG_SERVER, server).tag(TAG_STATE, "total").register(registry);
-            Gauge.builder(POOL_CONNECTIONS, node, MemcachedNode::connectionsActive)
-                .tag(TAG_SERVER, server).tag(TAG_STATE, "active").register(registry);
-            Gauge.builder(POOL_CONNECTIONS, node, nd -> Math.max(0, nd.connectionsTotal() - nd.connectionsActive()))
-                .tag(TAG_SERVER, server).tag(TAG_STATE, "idle").register(registry);
+                .tag(TAG_SERVER, server).tag(TAG_STATE, "total").register(registry));
+            track(Gauge.builder(POOL_CONNECTIONS, node, MemcachedNode::connectionsActive)
+                .tag(TAG_SERVER, server).tag(TAG_STATE, "active").register(registry));
+            track(Gauge.builder(POOL_CONNECTIONS, node, nd -> Math.max(0, nd.connectionsTotal() - nd.connectionsActive()))
+                .tag(TAG_SERVER, server).tag(TAG_STATE, "idle").register(registry));
             // Transition counters exist from the start, at zero, so rate() works before the first change.
             for (BreakerState from : BreakerState.values()) {
                 for (BreakerState to : BreakerState.values()) {
@@ -87,6 +92,24 @@ final class EngineMeters {
                     }
                 }
             }
+        }
+    }
+
+    private <M extends Meter> M track(M meter) {
+        synchronized (registered) {
+            registered.add(meter);
+        }
+        return meter;
+    }
+
+    /**
+     * Removes this engine's meters from the registry, so that a later engine on the same registry
+     * registers its own (a gauge still bound to this engine's objects would otherwise stay).
+     */
+    void removeAll() {
+        synchronized (registered) {
+            registered.forEach(registry::remove);
+            registered.clear();
         }
     }
 
@@ -112,9 +135,9 @@ final class EngineMeters {
     }
 
     private Counter transitionCounter(String server, BreakerState from, BreakerState to) {
-        return Counter.builder(BREAKER_TRANSITIONS)
+        return track(Counter.builder(BREAKER_TRANSITIONS)
             .description("circuit breaker state changes")
             .tag(TAG_SERVER, server).tag(TAG_FROM, from.tag()).tag(TAG_TO, to.tag())
-            .register(registry);
+            .register(registry));
     }
 }

@@ -246,7 +246,10 @@ public final class LoadEngine implements AutoCloseable {
         finish();
     }
 
-    /** Stops the run and disconnects from every server. */
+    /**
+     * Stops the run, disconnects from every server and removes this engine's meters from the
+     * registry (so another engine can later register its own on the same registry).
+     */
     @Override
     public void close() {
         stop();
@@ -258,6 +261,10 @@ public final class LoadEngine implements AutoCloseable {
         }
         for (MemcachedNode n : nodes) {
             n.close();
+        }
+        EngineMeters m = meters;
+        if (m != null) {
+            m.removeAll();
         }
     }
 

@@ -39,12 +39,18 @@ class LoadEngineTest {
                 statsBefore.put(s.name(), MemcachedText.stats(s));
             }
             LoadWindow summary;
+            Map<String, Double> hitCounters = new java.util.HashMap<>();
             try (LoadEngine engine = new LoadEngine(targets.servers(), profile, registry)) {
                 engine.addWindowListener(windows::add);
                 engine.start();
                 assertTrue(engine.awaitCompletion(Duration.ofSeconds(90)), "bounded run did not end");
                 summary = engine.snapshot();
                 assertEquals(0, engine.prefillFailures());
+                for (ServerEndpoint s : targets.servers()) {
+                    hitCounters.put(s.name(), registry.get(LoadMetricNames.OPERATIONS)
+                        .tags(LoadMetricNames.TAG_SERVER, s.name(), LoadMetricNames.TAG_OP, "get", LoadMetricNames.TAG_RESULT, "hit")
+                        .counter().count());
+                }
             }
             ServerWindow total = summary.total();
             assertEquals(OPERATIONS, total.operations(), "exactly the operation count");
@@ -59,10 +65,7 @@ class LoadEngineTest {
                 assertTrue(w.operations() > OPERATIONS / 10, "every server gets a share: " + w);
                 sumOfServers += w.operations();
                 // The engine's per-server meters agree with its windows...
-                double hitCounter = registry.get(LoadMetricNames.OPERATIONS)
-                    .tags(LoadMetricNames.TAG_SERVER, s.name(), LoadMetricNames.TAG_OP, "get", LoadMetricNames.TAG_RESULT, "hit")
-                    .counter().count();
-                assertEquals(w.hits(), (long) hitCounter);
+                assertEquals(w.hits(), hitCounters.get(s.name()).longValue());
                 // ...and the server itself saw those gets, all hits. Not exactly as many: xmemcached's
                 // optimizeGet answers concurrent gets of the same key with one request, so the
                 // server may count a few fewer (2 of about 5000 here).
@@ -134,6 +137,63 @@ class LoadEngineTest {
                 assertTrue(ops > 0);
                 Thread.sleep(300);
                 assertEquals(ops, engine.snapshot().total().operations(), "nothing runs after stop");
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aWindowListenerMayStopTheEngine() throws Exception {
+        try (ProvisionedTargets targets = TestServers.STAND_IN.start(1)) {
+            LoadProfile profile = LoadProfile.builder().clients(2).keys(100).duration(Duration.ofSeconds(30)).build();
+            try (LoadEngine engine = new LoadEngine(targets.servers(), profile, new SimpleMeterRegistry())) {
+                engine.addWindowListener(w -> engine.stop());
+                engine.start();
+                long t0 = System.nanoTime();
+                assertTrue(engine.awaitCompletion(Duration.ofSeconds(10)), "stopped from its own window thread");
+                assertTrue((System.nanoTime() - t0) / 1_000_000 < 4_000, "without waiting on itself");
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void stopDuringPrefillReturnsPromptly() throws Exception {
+        try (ProvisionedTargets targets = TestServers.STAND_IN.start(1)) {
+            LoadProfile profile = LoadProfile.builder().clients(2).keys(5_000_000).timeout(Duration.ofSeconds(1)).build();
+            try (LoadEngine engine = new LoadEngine(targets.servers(), profile, new SimpleMeterRegistry())) {
+                Thread starter = Thread.ofPlatform().start(() -> {
+                    try {
+                        engine.start();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                Thread.sleep(500);
+                long t0 = System.nanoTime();
+                engine.stop();
+                starter.join(5_000);
+                assertFalse(starter.isAlive(), "start() still pre-filling after stop()");
+                assertTrue((System.nanoTime() - t0) / 1_000_000 < 3_000);
+                assertFalse(engine.isRunning());
+                assertTrue(engine.prefillTime().toMillis() < 5_000);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void closeRemovesTheEnginesMetersSoANewEngineCanRegister() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProvisionedTargets targets = TestServers.STAND_IN.start(1)) {
+            LoadProfile profile = LoadProfile.builder().clients(1).keys(10).maxOperations(100).duration(Duration.ofSeconds(10)).build();
+            for (int round = 0; round < 2; round++) {
+                try (LoadEngine engine = new LoadEngine(targets.servers(), profile, registry)) {
+                    engine.start();
+                    assertTrue(engine.awaitCompletion(Duration.ofSeconds(10)));
+                    double ops = registry.find(LoadMetricNames.OPERATIONS).counters().stream().mapToDouble(Counter::count).sum();
+                    assertEquals(100, ops, "each engine counts its own operations");
+                    assertEquals(0, registry.get(LoadMetricNames.BREAKER_STATE).gauge().value());
+                }
+                assertTrue(registry.find(LoadMetricNames.OPERATIONS).counters().isEmpty());
+                assertNull(registry.find(LoadMetricNames.BREAKER_STATE).gauge());
             }
         }
     }
