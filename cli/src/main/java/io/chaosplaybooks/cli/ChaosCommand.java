@@ -21,8 +21,9 @@ import java.io.PrintWriter;
         RunCommand.class,
         ValidateCommand.class,
         ListCommand.class,
-        CommandLine.HelpCommand.class,
+        LoadCommand.class,
         ProxyCommand.class,
+        CommandLine.HelpCommand.class,
     },
     footerHeading = "%nExit codes:%n",
     footer = {

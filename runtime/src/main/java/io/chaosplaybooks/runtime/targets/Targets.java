@@ -1,0 +1,116 @@
+package io.chaosplaybooks.runtime.targets;
+
+import io.chaosplaybooks.runtime.load.ServerEndpoint;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where a run's servers come from, in order of preference: the addresses given; else {@code n}
+ * local memcached processes when the binary is on PATH; else {@code n} in-process stand-ins,
+ * announced on the console. Servers that are started are named {@code server-1 .. server-n}.
+ */
+public final class Targets {
+    /** Memory per stand-in: memcached's default {@code -m 64}. */
+    public static final long STAND_IN_MEMORY_BYTES = 64L * 1024 * 1024;
+
+    private Targets() {}
+
+    /**
+     * @param count    servers to start when {@code explicit} is empty (1..64)
+     * @param explicit servers given by the user; when not empty, used as they are and {@code count} is ignored
+     * @param console  where to say what was started (one line per decision)
+     * @throws IOException when servers had to be started and could not be
+     */
+    public static ProvisionedTargets provision(int count, List<ServerEndpoint> explicit, Consumer<String> console) throws IOException {
+        return provision(count, explicit, console, LocalMemcachedProcesses.findBinary());
+    }
+
+    /** As {@link #provision(int, List, Consumer)}, with the memcached binary already looked up (tests). */
+    static ProvisionedTargets provision(int count, List<ServerEndpoint> explicit, Consumer<String> console,
+                                        Optional<Path> binary) throws IOException {
+        if (!explicit.isEmpty()) {
+            return explicit(explicit);
+        }
+        checkCount(count);
+        if (binary.isPresent()) {
+            LocalMemcachedProcesses started = LocalMemcachedProcesses.start(binary.get(), count, names(count));
+            console.accept("Started " + count + " local memcached " + (count == 1 ? "process" : "processes") + " ("
+                + binary.get() + "): " + describe(started.servers()));
+            return started;
+        }
+        return startStandIns(count, console);
+    }
+
+    /** Servers the user gave: nothing to start or stop. */
+    public static ProvisionedTargets explicit(List<ServerEndpoint> servers) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no servers given");
+        }
+        List<ServerEndpoint> copy = List.copyOf(servers);
+        return new ProvisionedTargets() {
+            @Override public List<ServerEndpoint> servers() { return copy; }
+            @Override public TargetKind kind() { return TargetKind.EXPLICIT; }
+            @Override public void close() {}
+        };
+    }
+
+    /** Local memcached processes, failing when the binary is not on PATH. */
+    public static ProvisionedTargets startLocalMemcached(int count, Consumer<String> console) throws IOException {
+        checkCount(count);
+        Path binary = LocalMemcachedProcesses.findBinary()
+            .orElseThrow(() -> new IOException("memcached is not on PATH"));
+        LocalMemcachedProcesses started = LocalMemcachedProcesses.start(binary, count, names(count));
+        console.accept("Started " + count + " local memcached: " + describe(started.servers()));
+        return started;
+    }
+
+    /** In-process stand-ins, whatever is installed. */
+    public static ProvisionedTargets startStandIns(int count, Consumer<String> console) throws IOException {
+        checkCount(count);
+        List<MemcachedStandIn> started = new ArrayList<>();
+        List<ServerEndpoint> endpoints = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                MemcachedStandIn s = MemcachedStandIn.start(LocalMemcachedProcesses.LOOPBACK, 0, STAND_IN_MEMORY_BYTES);
+                started.add(s);
+                endpoints.add(new ServerEndpoint(names(count).get(i), LocalMemcachedProcesses.LOOPBACK, s.port()));
+            }
+        } catch (IOException | RuntimeException e) {
+            started.forEach(MemcachedStandIn::close);
+            throw e;
+        }
+        console.accept("memcached is not installed: using " + count + " in-process memcached stand-in"
+            + (count == 1 ? "" : "s") + " (" + describe(endpoints) + "). Figures against a stand-in say little"
+            + " about memcached; install it (apt-get install memcached) for real servers.");
+        List<ServerEndpoint> servers = List.copyOf(endpoints);
+        return new ProvisionedTargets() {
+            @Override public List<ServerEndpoint> servers() { return servers; }
+            @Override public TargetKind kind() { return TargetKind.STAND_IN; }
+            @Override public void close() { started.forEach(MemcachedStandIn::close); }
+        };
+    }
+
+    /** The names servers that a run starts get: {@code server-1 .. server-n}, as playbooks' {@code server(1)} counts. */
+    public static List<String> names(int count) {
+        List<String> names = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            names.add("server-" + i);
+        }
+        return names;
+    }
+
+    private static void checkCount(int count) {
+        if (count < 1 || count > 64) {
+            throw new IllegalArgumentException("server count must be 1..64, got " + count);
+        }
+    }
+
+    private static String describe(List<ServerEndpoint> servers) {
+        return String.join(", ", servers.stream().map(s -> s.name() + "=" + s.address()).toList());
+    }
+}
