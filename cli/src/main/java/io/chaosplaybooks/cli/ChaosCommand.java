@@ -31,6 +31,7 @@ import java.io.PrintWriter;
         "  1  a scenario failed its expectations",
         "  2  invalid playbook or command line",
         "  3  runtime error (server unreachable, port in use, I/O)",
+        "130  interrupted by Ctrl-C or SIGTERM (after cleaning up)",
         "",
         "Run 'chaos help COMMAND' or 'chaos COMMAND --help' for a command's options.",
     })

@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int INVALID = 2;
     /** A runtime error: a server unreachable, a port in use, an I/O failure. */
     public static final int RUNTIME_ERROR = 3;
+    /** Stopped by Ctrl-C or SIGTERM, after cleaning up (128 + SIGINT, as shells report it). */
+    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {}
 }

@@ -14,7 +14,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import io.chaosplaybooks.runtime.report.JUnitReport;
+import io.chaosplaybooks.runtime.report.JsonReport;
+import io.chaosplaybooks.runtime.report.RunSummary;
+import io.chaosplaybooks.runtime.run.PlaybookRunner;
+import io.chaosplaybooks.runtime.run.RunException;
+import io.chaosplaybooks.runtime.run.RunOptions;
+import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
+
+import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +41,13 @@ import java.util.concurrent.Callable;
         "",
         "Examples:",
         "  chaos run --dry-run playbooks/all.groovy",
+        "  chaos run playbooks/smoke.groovy",
+        "  chaos run --time-scale 0.05 --junit results.xml playbooks/all.groovy",
+        "  chaos run --toxiproxy http://127.0.0.1:8474 --servers 127.0.0.1:11211,127.0.0.1:11212,127.0.0.1:11213 playbooks/smoke.groovy",
         "  chaos run --dry-run --scenario 'packet-loss-*' --tags multi-server playbooks/all.groovy",
+        "",
+        "Exit codes: 0 every scenario passed, 1 a scenario failed its expectations, 2 invalid playbook or options,",
+        "3 runtime error (server unreachable, port in use, a fault that could not be applied), 130 interrupted.",
     })
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -46,6 +64,42 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--tags", split = ",", paramLabel = "TAG[,TAG...]", description = "Run only scenarios with any of these tags.")
     List<String> tags = new ArrayList<>();
+
+    @Option(names = "--toxiproxy", paramLabel = "URL", description = "Use a real Toxiproxy server (e.g. http://127.0.0.1:8474) instead of the embedded engine.")
+    URI toxiproxy;
+
+    @Option(names = "--servers", split = ",", paramLabel = "HOST:PORT[,...]", description = "Use these servers instead of the playbook's (one per playbook server, in order).")
+    List<String> servers = new ArrayList<>();
+
+    @Option(names = "--seed", description = "Seed for random targets: the same seed repeats a run (default: random, printed).")
+    Long seed;
+
+    @Option(names = "--time-scale", paramLabel = "F", description = "Multiply every phase duration by F, e.g. 0.05 for a quick pass (default: ${DEFAULT-VALUE}).")
+    double timeScale = 1.0;
+
+    @Option(names = "--loop", description = "Run the selection again and again until Ctrl-C (or --iterations times).")
+    boolean loop;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Run the selection N times (default: 1; with --loop: until Ctrl-C).")
+    Integer iterations;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", description = "Address for the metrics endpoint (default: ${DEFAULT-VALUE}).")
+    String metricsHost = "127.0.0.1";
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port for /metrics (default: ${DEFAULT-VALUE}; 0: a free port; -1: none).")
+    int metricsPort = 9092;
+
+    @Option(names = "--journal", paramLabel = "FILE", description = "Write every event as JSON lines (phases with planned and actual times, faults, per-second load, verdicts).")
+    Path journal;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Write JUnit XML: one testcase per scenario.")
+    Path junit;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the run summary as JSON.")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the verdicts and the summary.")
+    boolean quiet;
 
     @Override
     public Integer call() {
@@ -65,13 +119,66 @@ final class RunCommand implements Callable<Integer> {
                 + (tags.isEmpty() ? "" : " --tags " + String.join(",", tags))
                 + "; its scenarios are: " + String.join(", ", pb.scenarios().stream().map(Scenario::name).toList()));
         }
-        if (!dryRun) {
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR,
-                "running playbooks needs the runtime (fault proxies, load engine), which this build does not have yet; "
-                    + "'chaos run --dry-run " + playbook + "' shows the plan");
+        if (!(timeScale > 0) || timeScale > 100) {
+            throw new UserFacingException(ExitCodes.INVALID, "--time-scale must be above 0 and at most 100, got " + timeScale);
         }
-        printTimeline(pb, selected, spec.commandLine().getOut());
+        if (iterations != null && iterations < 1) {
+            throw new UserFacingException(ExitCodes.INVALID, "--iterations must be at least 1, got " + iterations);
+        }
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw new UserFacingException(ExitCodes.INVALID, "--metrics-port must be a port (0 for a free one, -1 for none), got " + metricsPort);
+        }
+        if (dryRun) {
+            printTimeline(pb, selected, spec.commandLine().getOut());
+            return ExitCodes.OK;
+        }
+        long runSeed = seed != null ? seed : new java.util.Random().nextLong() & 0xffff_ffffL;
+        int n = iterations != null ? iterations : loop ? 0 : 1;
+        PrintStream console = System.out;
+        if (!quiet) console.println("Seed " + runSeed + " (repeat with --seed " + runSeed + ")");
+        var options = new RunOptions(toxiproxy, servers, runSeed, timeScale, new ScenarioSelection(scenarios, tags), n,
+            metricsHost, metricsPort, journal, quiet, LoadCommand.isTerminal(), console);
+        PlaybookRunner.Result result;
+        try {
+            result = Interruptible.run("chaos-run", () -> new PlaybookRunner().run(pb, options), console);
+        } catch (RunException e) {
+            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, e.getMessage(), e);
+        } catch (Interruptible.Stopped e) {
+            console.println("chaos: stopped by " + e.signal + " before the run started; everything it had started is cleaned up");
+            return ExitCodes.INTERRUPTED;
+        } catch (Exception e) {
+            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "the run failed: " + e, e);
+        }
+        RunSummary summary = result.summary();
+        printSummary(summary, console);
+        try {
+            if (junit != null) JUnitReport.write(summary, junit);
+            if (json != null) JsonReport.write(summary, json);
+        } catch (IOException e) {
+            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot write a report: " + e.getMessage(), e);
+        }
+        if (result.interrupted()) {
+            console.println("Interrupted: every fault and proxy of the run is removed, every server it started is stopped.");
+            return ExitCodes.INTERRUPTED;
+        }
+        if (summary.count(ScenarioVerdict.Status.ERROR) > 0) return ExitCodes.RUNTIME_ERROR;
+        if (summary.count(ScenarioVerdict.Status.FAIL) > 0) return ExitCodes.SCENARIO_FAILED;
         return ExitCodes.OK;
+    }
+
+    static void printSummary(RunSummary s, PrintStream out) {
+        out.println();
+        out.printf(Locale.ROOT, "%-40s %-6s %9s %8s %9s %9s%n", "scenario", "result", "ops/s", "errors", "p99", "breaker");
+        for (RunSummary.ScenarioSummary x : s.scenarios()) {
+            var f = x.figures();
+            out.printf(Locale.ROOT, "%-40s %-6s %9s %7.2f%% %6.1f ms %6s x%n", x.verdict().scenario(), x.verdict().status(),
+                f.get("opsPerSecond"), ((Number) f.get("errorRate")).doubleValue() * 100, ((Number) f.get("p99Ms")).doubleValue(),
+                f.get("breakerOpenings"));
+        }
+        out.printf(Locale.ROOT, "%n%d passed, %d failed, %d errors in %s (run %s)%n", s.count(ScenarioVerdict.Status.PASS),
+            s.count(ScenarioVerdict.Status.FAIL), s.count(ScenarioVerdict.Status.ERROR),
+            Units.format(java.time.Duration.ofMillis(Math.round(s.durationSeconds() * 1000))), s.runId());
+        out.flush();
     }
 
     static void printTimeline(Playbook pb, List<Scenario> selected, PrintWriter out) {
