@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Timeout(120)
 class BreakerFailoverTest {
+    @org.junit.jupiter.api.AfterEach
+    void noMemcachedLeft() {
+        TestServers.assertNoMemcachedLeft();
+    }
+
     private static final Duration TIMEOUT = Duration.ofMillis(100);
     private static final Duration OPEN_WAIT = Duration.ofSeconds(1);
 
