@@ -81,8 +81,10 @@ final class EngineMeters {
                 .description("xmemcached connections to the server")
                 .tag(TAG_SERVER, server).tag(TAG_STATE, "total").register(registry));
             track(Gauge.builder(POOL_CONNECTIONS, node, MemcachedNode::connectionsActive)
+                .description("xmemcached connections to the server")
                 .tag(TAG_SERVER, server).tag(TAG_STATE, "active").register(registry));
             track(Gauge.builder(POOL_CONNECTIONS, node, nd -> Math.max(0, nd.connectionsTotal() - nd.connectionsActive()))
+                .description("xmemcached connections to the server")
                 .tag(TAG_SERVER, server).tag(TAG_STATE, "idle").register(registry));
             // Transition counters exist from the start, at zero, so rate() works before the first change.
             for (BreakerState from : BreakerState.values()) {

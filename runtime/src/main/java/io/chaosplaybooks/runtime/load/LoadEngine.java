@@ -322,11 +322,6 @@ public final class LoadEngine implements AutoCloseable {
         return prefillTime;
     }
 
-    /** The server index a key goes to when every breaker is closed (tests and diagnostics). */
-    int primaryServerOf(String key) {
-        return ring.primary(KetamaRing.hash(key));
-    }
-
     // ---- workers ------------------------------------------------------------------------------
 
     private void closedLoopWorker(long seed) {

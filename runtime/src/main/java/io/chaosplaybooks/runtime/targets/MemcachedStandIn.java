@@ -37,6 +37,7 @@ public final class MemcachedStandIn implements AutoCloseable {
     static final int MAX_KEY_LENGTH = 250;
     static final int MAX_ITEM_SIZE = 1024 * 1024;
     private static final int MAX_LINE = 8192;
+    private static final java.util.regex.Pattern WORDS = java.util.regex.Pattern.compile(" +"); // compiled once: split(" +") would compile per command
     private static final long RELATIVE_EXPIRY_LIMIT_SECONDS = 60L * 60 * 24 * 30; // memcached's rule
     private static final int ITEM_OVERHEAD_BYTES = 64;
 
@@ -182,7 +183,7 @@ public final class MemcachedStandIn implements AutoCloseable {
 
     /** @return false to close the connection */
     private boolean handle(String line, InputStream in, OutputStream out) throws IOException {
-        String[] w = line.trim().split(" +");
+        String[] w = WORDS.split(line.trim());
         if (w.length == 0 || w[0].isEmpty()) {
             write(out, "ERROR");
             return true;

@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Timeout(120)
 class BreakerFailoverTest {
+    @org.junit.jupiter.api.AfterEach
+    void noMemcachedLeft() {
+        TestServers.assertNoMemcachedLeft();
+    }
+
     private static final Duration TIMEOUT = Duration.ofMillis(100);
     private static final Duration OPEN_WAIT = Duration.ofSeconds(1);
 
@@ -94,6 +99,45 @@ class BreakerFailoverTest {
                 assertEquals(1.0, transitions);
                 assertTrue(engine.breakerTransitions().stream().noneMatch(t -> !t.server().equals("server-1")),
                     "healthy servers' breakers never moved: " + engine.breakerTransitions());
+            }
+        }
+    }
+
+    @Test
+    void aServerThatGoesDownFailsOverAndIsUsedAgainWhenItIsBack() throws Exception {
+        try (ProvisionedTargets backends = TestServers.memcachedInstalled()
+                ? Targets.startLocalMemcached(2, l -> {}) : Targets.startStandIns(2, l -> {});
+             FaultyTcpProxy proxy = new FaultyTcpProxy("127.0.0.1", backends.servers().get(0).port())) {
+            List<ServerEndpoint> servers = new ArrayList<>(backends.servers());
+            servers.set(0, new ServerEndpoint("server-1", "127.0.0.1", proxy.port()));
+            BreakerSettings breaker = BreakerSettings.defaults().withWaitInOpenState(OPEN_WAIT).withHalfOpenCalls(3)
+                .withWindow(BreakerSettings.WindowType.COUNT_BASED, 20, 10);
+            LoadProfile profile = LoadProfile.builder().clients(4).keys(1_000).timeout(TIMEOUT)
+                .breaker(breaker).duration(Duration.ofSeconds(60)).build();
+            List<LoadWindow> windows = new CopyOnWriteArrayList<>();
+            try (LoadEngine engine = new LoadEngine(servers, profile, new SimpleMeterRegistry())) {
+                engine.addWindowListener(windows::add);
+                engine.start();
+                waitFor(() -> windows.size() >= 1, Duration.ofSeconds(10), "a healthy window");
+                proxy.mode(FaultyTcpProxy.Mode.DOWN);
+                waitFor(() -> opened(engine, "server-1"), Duration.ofSeconds(5), "server-1's breaker to open");
+                int from = windows.size();
+                waitFor(() -> windows.size() >= from + 2, Duration.ofSeconds(10), "a window while down");
+                LoadWindow down = windows.get(from + 1);
+                ServerWindow s1 = down.server("server-1").orElseThrow();
+                assertTrue(s1.failedOver() > 0, "server-1's keys go to server-2: " + s1);
+                assertTrue(down.total().errorRate() < 0.05, "failover keeps errors low: " + down.total());
+
+                Instant backAt = Instant.now();
+                proxy.mode(FaultyTcpProxy.Mode.FORWARD);
+                // xmemcached reconnects in the background (heal interval 250 ms here); the next
+                // half-open probes then succeed. 10 s is the stated tolerance.
+                waitFor(() -> engine.breakerTransitions().stream().anyMatch(t -> t.server().equals("server-1")
+                        && t.to() == BreakerState.CLOSED && t.at().isAfter(backAt)),
+                    Duration.ofSeconds(10), "server-1's breaker to close once it is back");
+                int after = windows.size();
+                waitFor(() -> windows.size() >= after + 2, Duration.ofSeconds(10), "windows after it is back");
+                assertTrue(share(windows.get(after + 1), "server-1") > 0.2, "server-1 serves its keys again");
             }
         }
     }

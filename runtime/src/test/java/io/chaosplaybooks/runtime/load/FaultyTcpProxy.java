@@ -11,12 +11,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Test-only TCP proxy on 127.0.0.1 with three modes, standing in for the fault engine that is being
- * built in parallel: FORWARD; BLACKHOLE (accepts and reads, never delivers: like Toxiproxy's
- * timeout toxic with timeout 0); STALL (holds the bytes and delivers them when the mode changes).
+ * Test-only TCP proxy on 127.0.0.1, standing in for the fault engine that is being built in
+ * parallel: FORWARD; BLACKHOLE (accepts and reads, never delivers: like Toxiproxy's timeout toxic
+ * with timeout 0); STALL (holds the bytes and delivers them when the mode changes); DOWN (drops
+ * every connection and closes new ones at once, like a disabled proxy or a crashed server).
  */
 final class FaultyTcpProxy implements AutoCloseable {
-    enum Mode { FORWARD, BLACKHOLE, STALL }
+    enum Mode { FORWARD, BLACKHOLE, STALL, DOWN }
 
     private final ServerSocket listener;
     private final InetSocketAddress upstream;
@@ -40,12 +41,22 @@ final class FaultyTcpProxy implements AutoCloseable {
             mode = m;
             modeLock.notifyAll();
         }
+        if (m == Mode.DOWN) {
+            for (Socket s : sockets) {
+                closeQuietly(s);
+            }
+        }
     }
 
     private void acceptLoop() {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                if (mode == Mode.DOWN) {
+                    client.setSoLinger(true, 0); // reset, as a refused or crashed server would
+                    client.close();
+                    continue;
+                }
                 Socket server = new Socket();
                 server.connect(upstream, 2000);
                 client.setTcpNoDelay(true);

@@ -19,6 +19,11 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The engine against real memcached processes and against the stand-in: the same expectations. */
 @Timeout(120)
 class LoadEngineTest {
+    @org.junit.jupiter.api.AfterEach
+    void noMemcachedLeft() {
+        TestServers.assertNoMemcachedLeft();
+    }
+
     private static final long OPERATIONS = 20_000;
 
     private static LoadProfile.Builder bounded() {

@@ -17,6 +17,11 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Timeout(90)
 class OpenLoopStallTest {
+    @org.junit.jupiter.api.AfterEach
+    void noMemcachedLeft() {
+        TestServers.assertNoMemcachedLeft();
+    }
+
     private static final Duration STALL = Duration.ofMillis(1000);
 
     @Test

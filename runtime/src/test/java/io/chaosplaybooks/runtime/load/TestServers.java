@@ -18,6 +18,16 @@ enum TestServers {
             .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "memcached")));
     }
 
+    /** Fails when a memcached this test JVM started is still running. */
+    static void assertNoMemcachedLeft() {
+        java.util.List<String> left = ProcessHandle.current().descendants()
+            .filter(ProcessHandle::isAlive)
+            .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+            .filter(c -> c.contains("memcached"))
+            .toList();
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), left, "memcached processes left running");
+    }
+
     ProvisionedTargets start(int count) throws IOException {
         if (this == MEMCACHED) {
             Assumptions.assumeTrue(memcachedInstalled(),

@@ -25,10 +25,14 @@ class TargetsTest {
                 assertTrue(LocalMemcachedProcesses.answersVersion(s.host(), s.port()));
             }
             pids = ((LocalMemcachedProcesses) t).pids();
+            assertEquals(3, ProcessHandle.current().children().filter(c -> pids.contains(c.pid())).count(),
+                "the processes are this JVM's children");
             assertTrue(pids.stream().allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
             assertEquals(1, console.size());
             assertTrue(console.get(0).startsWith("Started 3 local memcached"), console.get(0));
         }
+        assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+            .filter(c -> c.info().command().orElse("").contains("memcached")).count());
         for (long pid : pids) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "memcached pid " + pid + " left running");
         }
