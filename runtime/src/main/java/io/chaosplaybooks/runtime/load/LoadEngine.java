@@ -535,7 +535,7 @@ public final class LoadEngine implements AutoCloseable {
         }
         ServerWindow total = new ServerWindow(ServerWindow.ALL_SERVERS, ops, hits, misses, timeouts, connection,
             breakerOpen, other, failovers, LatencySummary.of(all), worstState(servers));
-        LoadWindow window = new LoadWindow(start, end, total, servers);
+        LoadWindow window = new LoadWindow(start, end, total, servers, all);
         recentWindows.addLast(window);
         if (recentWindows.size() > RECENT_WINDOWS_KEPT) {
             recentWindows.removeFirst();

@@ -1,5 +1,7 @@
 package io.chaosplaybooks.runtime.load;
 
+import org.HdrHistogram.Histogram;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,11 +9,17 @@ import java.util.Optional;
 
 /**
  * The load engine's figures over [start, end): a one-second window delivered to window listeners,
- * or the whole run so far from {@link LoadEngine#snapshot()}.
+ * or the whole run so far from {@link LoadEngine#snapshot()}. {@code latencyNanos} is the
+ * window's latency histogram over all servers (null when not kept), so that windows can be merged
+ * into exact percentiles over a phase.
  */
-public record LoadWindow(Instant start, Instant end, ServerWindow total, List<ServerWindow> servers) {
+public record LoadWindow(Instant start, Instant end, ServerWindow total, List<ServerWindow> servers, Histogram latencyNanos) {
     public LoadWindow {
         servers = List.copyOf(servers);
+    }
+
+    public LoadWindow(Instant start, Instant end, ServerWindow total, List<ServerWindow> servers) {
+        this(start, end, total, servers, null);
     }
 
     public Duration length() {

@@ -286,28 +286,18 @@ public final class PlaybookRunner {
         Map<String, String> breakers = new LinkedHashMap<>();
         for (ServerWindow s : w.servers()) breakers.put(s.server(), s.breaker() == null ? "CLOSED" : s.breaker().name());
         return new LoadSecond(nanosOf(w.start(), runStart, wallStart), nanosOf(w.end(), runStart, wallStart),
-            t.operations(), t.errors(), histogram(t), breakers);
+            t.operations(), t.errors(), histogram(w), breakers);
     }
 
-    /**
-     * The window's latency distribution for merging across seconds. The engine reports
-     * percentiles per second; this rebuilds a histogram that has exactly those percentiles.
-     */
-    static Histogram histogram(ServerWindow t) {
-        var l = t.latency();
-        if (l == null || l.count() == 0) return null;
-        Histogram h = new Histogram(3);
-        long n = l.count();
-        record(h, l.p50Ms(), Math.round(n * 0.50));
-        record(h, l.p90Ms(), Math.round(n * 0.40));
-        record(h, l.p99Ms(), Math.round(n * 0.09));
-        record(h, l.p999Ms(), Math.round(n * 0.009));
-        record(h, l.maxMs(), Math.max(1, n - Math.round(n * 0.50) - Math.round(n * 0.40) - Math.round(n * 0.09) - Math.round(n * 0.009)));
-        return h;
-    }
-
-    private static void record(Histogram h, double ms, long count) {
-        if (count > 0) h.recordValueWithCount(Math.max(1, Math.round(ms * 1000)), count);
+    /** The window's histogram in microseconds, as the verdict merges them. */
+    static Histogram histogram(LoadWindow w) {
+        Histogram nanos = w.latencyNanos();
+        if (nanos == null || nanos.getTotalCount() == 0) return null;
+        Histogram micros = new Histogram(3);
+        for (var v : nanos.recordedValues()) {
+            micros.recordValueWithCount(Math.max(1, v.getValueIteratedTo() / 1000), v.getCountAtValueIteratedTo());
+        }
+        return micros;
     }
 
     static BreakerEvent toEvent(BreakerTransition t, long runStart, Instant wallStart) {
