@@ -65,9 +65,21 @@ final class Interruptible {
             restore("INT", oldInt);
             restore("TERM", oldTerm);
         }
-        if (failure.get() != null) throw failure.get();
-        if (first.get() != null) throw new Stopped(first.get());
+        // A job that returned has cleaned up and says itself whether it was cut short.
+        if (failure.get() != null) {
+            if (first.get() != null && isInterruption(failure.get())) throw new Stopped(first.get());
+            throw failure.get();
+        }
+        if (result.get() == null && first.get() != null) throw new Stopped(first.get());
         return result.get();
+    }
+
+    private static boolean isInterruption(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof java.io.InterruptedIOException
+                || c instanceof java.nio.channels.ClosedByInterruptException) return true;
+        }
+        return false;
     }
 
     private static SignalHandler install(String name, SignalHandler h) {

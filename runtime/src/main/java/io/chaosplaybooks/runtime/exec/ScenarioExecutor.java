@@ -50,11 +50,15 @@ public final class ScenarioExecutor {
             for (ActionPlan.Action a : plan.actions()) {
                 long deadline = startNanos + a.offsetNanos();
                 clock.sleepUntil(deadline);
+                // An interrupt that arrived during an action (an HTTP call, say) stops here too.
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
                 execute(name, a, deadline, active, errors);
             }
         } catch (InterruptedException e) {
             interrupted = true;
         } finally {
+            // Cleanup runs with the interrupt flag clear, or its own calls would be cut short.
+            if (Thread.interrupted()) interrupted = true;
             for (List<FaultBackend.Handle> handles : active.values()) {
                 for (FaultBackend.Handle h : handles) remove(name, h, "scenario end", clock.nanos(), errors);
             }

@@ -249,14 +249,30 @@ public final class ToxiproxyBackend implements FaultBackend {
         }
     }
 
+    /**
+     * Removes every fault, then deletes every proxy whose name carries this run's id: also those
+     * whose creation was cut short before the answer came back. Deleting a proxy deletes its toxics.
+     */
     @Override
     public void close() {
         removeAll();
-        for (Proxy p : List.copyOf(proxies.values())) {
+        List<String> names = new ArrayList<>();
+        proxies.values().forEach(p -> names.add(p.getName()));
+        try {
+            for (Proxy p : client.getProxies()) {
+                if (p.getName().startsWith(runId + "-") && !names.contains(p.getName())) names.add(p.getName());
+            }
+        } catch (IOException e) {
+            console.accept("cleanup: cannot list the proxies on " + api + ": " + e.getMessage());
+        }
+        for (String name : names) {
             try {
-                p.delete();
+                HttpResponse<String> r = send(HttpRequest.newBuilder(api.resolve("/proxies/" + name)).DELETE().build());
+                if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
+                    console.accept("cleanup: cannot delete proxy " + name + " (" + r.statusCode() + "): " + errorOf(r.body()));
+                }
             } catch (IOException e) {
-                console.accept("cleanup: cannot delete proxy " + p.getName() + ": " + e.getMessage());
+                console.accept("cleanup: cannot delete proxy " + name + ": " + e.getMessage());
             }
         }
         proxies.clear();
