@@ -171,10 +171,18 @@ public final class PlaybookRunner {
                     o.timeScale() == 1.0 ? "" : " (time scale " + o.timeScale() + ")", backend.name(), proxied.size(),
                     targets.kind().toString().toLowerCase(Locale.ROOT).replace('_', ' '));
             }
+            java.util.concurrent.CountDownLatch firstWindow = new java.util.concurrent.CountDownLatch(1);
+            load.addWindowListener(w -> firstWindow.countDown());
             try {
                 load.start();
             } catch (IOException e) {
                 throw new RunException("the load engine cannot reach the servers through the proxies: " + e.getMessage(), e);
+            }
+            // The first scenario's baseline starts with the load already steady, not warming up.
+            try {
+                firstWindow.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             // 6. Scenarios, in order, each on its own deadlines.
             TargetResolver resolver = new TargetResolver(names, o.seed());

@@ -69,10 +69,19 @@ public final class ExpectationJudge {
         };
     }
 
+    /**
+     * The load seconds of the windows: those whose middle lies inside (so a short phase is not
+     * judged on its neighbours' traffic); for a window shorter than any such second, those that overlap it.
+     */
     private List<LoadSecond> secondsIn(List<long[]> windows) {
         List<LoadSecond> all = new ArrayList<>();
         for (long[] w : windows) {
-            for (LoadSecond s : seen.seconds(w[0], w[1])) if (!all.contains(s)) all.add(s);
+            List<LoadSecond> overlapping = seen.seconds(w[0], w[1]);
+            List<LoadSecond> inside = overlapping.stream().filter(s -> {
+                long mid = (s.startNanos() + s.endNanos()) / 2;
+                return mid >= w[0] && mid < w[1];
+            }).toList();
+            for (LoadSecond s : inside.isEmpty() ? overlapping : inside) if (!all.contains(s)) all.add(s);
         }
         return all;
     }
