@@ -80,9 +80,22 @@ class LauncherIT {
     }
 
     @Test
-    void runWithoutTheRuntimeSaysSoAndExitsThree(@TempDir Path cwd) throws Exception {
-        Run r = chaos(cwd, "run", ROOT.resolve("playbooks/smoke.groovy").toString());
+    void anUnreachableToxiproxyIsOneClearLineAndExitThree(@TempDir Path cwd) throws Exception {
+        Run r = chaos(cwd, "run", ROOT.resolve("playbooks/smoke.groovy").toString(), "--toxiproxy", "http://127.0.0.1:1",
+            "--metrics-port", "-1");
         assertEquals(ExitCodes.RUNTIME_ERROR, r.code(), r.out() + r.err());
-        assertTrue(r.err().contains("--dry-run"), r.err());
+        assertTrue(r.err().contains("Toxiproxy at http://127.0.0.1:1 does not answer"), r.err());
+        assertFalse((r.out() + r.err()).contains("\tat "), "no stack trace:\n" + r.out() + r.err());
+    }
+
+    @Test
+    void aMetricsPortInUseIsOneClearLineAndExitThree(@TempDir Path cwd) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run r = chaos(cwd, "run", ROOT.resolve("playbooks/smoke.groovy").toString(), "--metrics-port",
+                Integer.toString(taken.getLocalPort()));
+            assertEquals(ExitCodes.RUNTIME_ERROR, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("--metrics-port"), r.err());
+            assertFalse((r.out() + r.err()).contains("\tat "), "no stack trace:\n" + r.out() + r.err());
+        }
     }
 }
