@@ -38,6 +38,10 @@ public final class ProxyBenchmark {
     private record Result(double opsPerSecond, double p50Micros, double p99Micros) {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("serve")) {
+            serve(args[1]);
+            return;
+        }
         String upstreamArg = args.length > 0 ? args[0] : "echo";
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
@@ -94,6 +98,25 @@ public final class ProxyBenchmark {
         } finally {
             if (echo != null) {
                 echo.close();
+            }
+        }
+    }
+
+    /**
+     * For an external load generator (memcaslap): proxies "plain" and "latency0" (0 ms latency toxics
+     * on both streams) to the upstream; prints their ports, serves until stdin closes.
+     */
+    private static void serve(String upstream) throws IOException {
+        try (FaultEngine engine = new FaultEngine()) {
+            int plainPort = engine.createProxy(ProxySpec.of("plain", "127.0.0.1:0", upstream)).listenPort();
+            int toxicPort = engine.createProxy(ProxySpec.of("latency0", "127.0.0.1:0", upstream)).listenPort();
+            engine.addToxic("latency0", ToxicSpec.of("latency", "downstream", Map.of("latency", 0)));
+            engine.addToxic("latency0", ToxicSpec.of("latency", "upstream", Map.of("latency", 0)));
+            System.out.println("plain " + plainPort);
+            System.out.println("latency0 " + toxicPort);
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // Serve until the script closes our stdin.
             }
         }
     }
