@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,16 +105,19 @@ public final class ProxyBenchmark {
 
     /**
      * For an external load generator (memcaslap): proxies "plain" and "latency0" (0 ms latency toxics
-     * on both streams) to the upstream; prints their ports, serves until stdin closes.
+     * on both streams) to the upstream, and the {@link BareForwarder} control; prints their ports,
+     * serves until stdin closes.
      */
     private static void serve(String upstream) throws IOException {
-        try (FaultEngine engine = new FaultEngine()) {
+        InetSocketAddress upstreamAddress = new InetSocketAddress("127.0.0.1", Integer.parseInt(upstream.substring(upstream.lastIndexOf(':') + 1)));
+        try (FaultEngine engine = new FaultEngine(); BareForwarder bare = new BareForwarder(upstreamAddress)) {
             int plainPort = engine.createProxy(ProxySpec.of("plain", "127.0.0.1:0", upstream)).listenPort();
             int toxicPort = engine.createProxy(ProxySpec.of("latency0", "127.0.0.1:0", upstream)).listenPort();
             engine.addToxic("latency0", ToxicSpec.of("latency", "downstream", Map.of("latency", 0)));
             engine.addToxic("latency0", ToxicSpec.of("latency", "upstream", Map.of("latency", 0)));
             System.out.println("plain " + plainPort);
             System.out.println("latency0 " + toxicPort);
+            System.out.println("bare " + bare.port());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // Serve until the script closes our stdin.
