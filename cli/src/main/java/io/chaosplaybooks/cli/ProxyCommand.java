@@ -24,21 +24,25 @@ import java.util.concurrent.CountDownLatch;
     name = "proxy",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the embedded fault engine alone: TCP proxies with Toxiproxy's toxics (latency, bandwidth,",
-        "slow_close, timeout, reset_peer, slicer, limit_data) plus 'loss' (TCP retransmission emulation),",
-        "driven through Toxiproxy's HTTP API, so toxiproxy-cli, toxiproxy-java and other clients work",
-        "unchanged. A drop-in for toxiproxy-server where a JVM is at hand. Stops cleanly on Ctrl-C.",
+        "Runs the embedded fault engine alone: TCP proxies with Toxiproxy's toxics (latency, bandwidth, "
+            + "slow_close, timeout, reset_peer, slicer, limit_data) plus 'loss' (TCP retransmission emulation), "
+            + "driven through Toxiproxy's HTTP API, so toxiproxy-cli, toxiproxy-java and other clients work unchanged.",
+        "A drop-in for toxiproxy-server where a JVM is at hand. Stops cleanly on Ctrl-C.",
     },
+    // Examples kept under 80 columns: picocli would wrap them mid-JSON and break copy-paste.
     footerHeading = "%nExamples:%n",
     footer = {
         "  chaos proxy --config proxies.json",
-        "  curl -s -XPOST localhost:8474/proxies -d '{\"name\":\"cache\",\"listen\":\"127.0.0.1:22122\",\"upstream\":\"127.0.0.1:11211\"}'",
-        "  curl -s -XPOST localhost:8474/proxies/cache/toxics -d '{\"type\":\"latency\",\"attributes\":{\"latency\":200,\"jitter\":20}}'",
-        "  curl -s -XPOST localhost:8474/proxies/cache/toxics -d '{\"type\":\"loss\",\"stream\":\"upstream\",\"attributes\":{\"rate\":0.05}}'",
+        "  curl -s -XPOST localhost:8474/proxies \\",
+        "    -d '{\"name\":\"mc\",\"listen\":\"127.0.0.1:22122\",\"upstream\":\"127.0.0.1:11211\"}'",
+        "  curl -s -XPOST localhost:8474/proxies/mc/toxics \\",
+        "    -d '{\"type\":\"latency\",\"attributes\":{\"latency\":200,\"jitter\":20}}'",
+        "  curl -s -XPOST localhost:8474/proxies/mc/toxics \\",
+        "    -d '{\"type\":\"loss\",\"stream\":\"upstream\",\"attributes\":{\"rate\":0.05}}'",
         "  curl -s -XPOST localhost:8474/reset",
         "",
         "proxies.json is Toxiproxy's config format (the body of POST /populate):",
-        "  [{\"name\":\"cache\",\"listen\":\"127.0.0.1:22122\",\"upstream\":\"127.0.0.1:11211\",\"enabled\":true}]",
+        "  [{\"name\":\"mc\",\"listen\":\"127.0.0.1:22122\",\"upstream\":\"127.0.0.1:11211\"}]",
         "",
         "Every toxic and attribute: docs/fault-engine.md.",
     })

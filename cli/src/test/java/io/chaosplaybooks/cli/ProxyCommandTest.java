@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,6 +42,43 @@ class ProxyCommandTest {
         assertEquals(0, r.exitCode());
         assertTrue(r.out().contains("curl -s -XPOST localhost:8474/proxies"), r.out());
         assertTrue(r.out().contains("--config"));
+    }
+
+    @Test
+    void everyCurlExampleInTheHelpWorksAgainstTheApi() throws Exception {
+        String help = run("proxy", "--help").out();
+        int freePort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort();
+        }
+        ProxyCommand command = new ProxyCommand();
+        new CommandLine(command).parseArgs("--port", "0");
+        ProxyCommand.Running running = command.start(new PrintWriter(new StringWriter(), true));
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            List<String> lines = help.lines().toList();
+            int examples = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (!line.startsWith("curl -s -XPOST localhost:8474")) {
+                    continue;
+                }
+                String path = line.replace("curl -s -XPOST localhost:8474", "").replace("\\", "").strip();
+                String body = "";
+                if (lines.get(i).strip().endsWith("\\")) {
+                    String next = lines.get(++i).strip();
+                    body = next.substring(next.indexOf('\'') + 1, next.lastIndexOf('\''))
+                        .replace("127.0.0.1:22122", "127.0.0.1:" + freePort); // the documented port may be taken here
+                }
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.api().port() + path))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertTrue(r.statusCode() / 100 == 2, line + " -> " + r.statusCode() + " " + r.body());
+                examples++;
+            }
+            assertEquals(4, examples, "the help shows four curl examples");
+        } finally {
+            running.close();
+        }
     }
 
     @Test

@@ -33,7 +33,8 @@ final class Addresses {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
-    static String format(String givenHost, InetAddress bound, int port) {
+    /** The address a listener really bound, as Toxiproxy reports it: {@code 127.0.0.1:34567}. */
+    static String format(InetAddress bound, int port) {
         String host = bound.getHostAddress();
         return (bound instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
     }

@@ -1,17 +1,15 @@
 package io.chaosplaybooks.runtime.proxy;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * One TCP proxy: a listener, its live connections, and the toxics of each direction.
@@ -92,7 +90,7 @@ final class Proxy {
                 "proxy " + name + ": cannot listen on " + listen + ": " + e.getMessage(), e);
         }
         listener = socket;
-        listen = Addresses.format(address.getHostString(), socket.getInetAddress(), socket.getLocalPort());
+        listen = Addresses.format(socket.getInetAddress(), socket.getLocalPort());
         enabled = true;
         ServerSocket acceptingOn = socket;
         acceptThread = ProxyConnection.newThread("proxy-" + name + "-accept", () -> acceptLoop(acceptingOn));
@@ -270,7 +268,7 @@ final class Proxy {
         return stream.equals("upstream") ? upstreamToxics : downstreamToxics;
     }
 
-    private void forEachLink(String stream, java.util.function.Consumer<Link> change) {
+    private void forEachLink(String stream, Consumer<Link> change) {
         for (ProxyConnection c : connections) {
             synchronized (c) {
                 if (!c.isClosed()) {

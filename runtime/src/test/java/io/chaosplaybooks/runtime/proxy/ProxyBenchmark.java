@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,14 @@ public final class ProxyBenchmark {
     private record Result(double opsPerSecond, double p50Micros, double p99Micros) {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("serve")) {
+            serve(args[1]);
+            return;
+        }
+        if (args.length == 5 && args[0].equals("loss")) {
+            loss(args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]), args[4].equals("adaptive"));
+            return;
+        }
         String upstreamArg = args.length > 0 ? args[0] : "echo";
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
@@ -95,6 +104,69 @@ public final class ProxyBenchmark {
             if (echo != null) {
                 echo.close();
             }
+        }
+    }
+
+    /**
+     * For an external load generator (memcaslap): proxies "plain" and "latency0" (0 ms latency toxics
+     * on both streams) to the upstream, and the {@link BareForwarder} control; prints their ports,
+     * serves until stdin closes.
+     */
+    private static void serve(String upstream) throws IOException {
+        InetSocketAddress upstreamAddress = new InetSocketAddress("127.0.0.1", Integer.parseInt(upstream.substring(upstream.lastIndexOf(':') + 1)));
+        try (FaultEngine engine = new FaultEngine(); BareForwarder bare = new BareForwarder(upstreamAddress)) {
+            int plainPort = engine.createProxy(ProxySpec.of("plain", "127.0.0.1:0", upstream)).listenPort();
+            int toxicPort = engine.createProxy(ProxySpec.of("latency0", "127.0.0.1:0", upstream)).listenPort();
+            engine.addToxic("latency0", ToxicSpec.of("latency", "downstream", Map.of("latency", 0)));
+            engine.addToxic("latency0", ToxicSpec.of("latency", "upstream", Map.of("latency", 0)));
+            System.out.println("plain " + plainPort);
+            System.out.println("latency0 " + toxicPort);
+            System.out.println("bare " + bare.port());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // Serve until the script closes our stdin.
+            }
+        }
+    }
+
+    /**
+     * The reference's first experiment through the loss toxic: sequential gets on one connection to
+     * memcached, loss {@code rate} on both streams, for {@code seconds}. Prints what the reference's
+     * table shows: ops/s, p50/p90/p99, share slower than 150 ms.
+     */
+    private static void loss(String upstream, double rate, int seconds, boolean adaptive) throws Exception {
+        int upstreamPort = Integer.parseInt(upstream.substring(upstream.lastIndexOf(':') + 1));
+        preload(upstreamPort);
+        try (FaultEngine engine = new FaultEngine()) {
+            int port = engine.createProxy(ProxySpec.of("lossy", "127.0.0.1:0", upstream)).listenPort();
+            for (String stream : List.of("upstream", "downstream")) {
+                engine.addToxic("lossy", ToxicSpec.of("loss", stream, Map.of("rate", rate, "adaptive", adaptive ? 1 : 0)));
+            }
+            Histogram h = new Histogram(600_000_000_000L, 3);
+            long slow = 0;
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            long start = System.nanoTime();
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setTcpNoDelay(true);
+                OutputStream out = s.getOutputStream();
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                SplittableRandom random = new SplittableRandom(1);
+                while (System.nanoTime() < deadline) {
+                    long t0 = System.nanoTime();
+                    out.write(("get key:" + random.nextInt(KEYS) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    readGet(in);
+                    long micros = (System.nanoTime() - t0) / 1_000;
+                    h.recordValue(micros);
+                    if (micros > 150_000) {
+                        slow++;
+                    }
+                }
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            System.out.printf("loss %.0f%% per direction (%s): %d gets in %.1f s: %.1f ops/s, p50 %.2f ms, p90 %.2f ms, p99 %.0f ms, share > 150 ms %.1f%%%n",
+                rate * 100, adaptive ? "adaptive RTO" : "fixed RTO", h.getTotalCount(), elapsed, h.getTotalCount() / elapsed,
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                100.0 * slow / h.getTotalCount());
         }
     }
 
