@@ -27,8 +27,11 @@ public final class ActionPlan {
     /** A phase (or named step) begins; {@code lengthNanos} is its planned length. */
     public record PhaseStart(long offsetNanos, String word, String label, long lengthNanos) implements Action {}
 
-    /** Faults go on a target; {@code id} pairs it with its {@link FaultOff}. */
-    public record FaultOn(long offsetNanos, int id, List<Fault> faults, Target target) implements Action {}
+    /**
+     * Faults go on a target; {@code id} pairs it with its {@link FaultOff}. {@code continueOnFailure}:
+     * written inside a {@code step} that may fail without stopping the scenario.
+     */
+    public record FaultOn(long offsetNanos, int id, List<Fault> faults, Target target, boolean continueOnFailure) implements Action {}
 
     /** A timed inject's faults come off. */
     public record FaultOff(long offsetNanos, int id) implements Action {}
@@ -85,6 +88,8 @@ public final class ActionPlan {
         /** Open-ended injects whose window ends at the next heal or reset. */
         final List<long[]> open = new ArrayList<>(); // {windowIndex, start}
         int nextId = 1;
+        /** Inside a step with continueOnFailure (at any depth). */
+        boolean lenient;
 
         Builder(double scale) { this.scale = scale; }
 
@@ -126,14 +131,14 @@ public final class ActionPlan {
                     int id = nextId++;
                     if (i.duration() == null) {
                         actions.add(new PhaseStart(at, "inject", path, 0));
-                        actions.add(new FaultOn(at, id, i.faults(), i.target()));
+                        actions.add(new FaultOn(at, id, i.faults(), i.target(), lenient));
                         windows.add(new Window("inject", at, at));
                         open.add(new long[] {windows.size() - 1, at});
                         return 0;
                     }
                     long d = scaled(i.duration());
                     phase(at, "inject", path, d);
-                    actions.add(new FaultOn(at, id, i.faults(), i.target()));
+                    actions.add(new FaultOn(at, id, i.faults(), i.target(), lenient));
                     actions.add(new FaultOff(at + d, id));
                     return d;
                 }
@@ -151,7 +156,10 @@ public final class ActionPlan {
                     long delay = scaled(n.delayBefore());
                     String label = path.isEmpty() ? n.name() : path + "/" + n.name();
                     int index = actions.size();
+                    boolean outer = lenient;
+                    lenient = outer || n.continueOnFailure();
                     long d = steps(n.steps(), at + delay, label);
+                    lenient = outer;
                     windows.add(new Window(n.name(), at + delay, at + delay + d));
                     actions.add(index, new PhaseStart(at + delay, "step", label, d));
                     return delay + d;

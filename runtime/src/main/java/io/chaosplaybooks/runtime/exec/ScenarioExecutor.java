@@ -17,10 +17,25 @@ import java.util.Set;
  * (a failed action, an interrupt), the faults it applied are removed before it returns.
  */
 public final class ScenarioExecutor {
-    /** How a scenario's execution ended, before expectations are judged. */
-    public record Outcome(ActionPlan plan, long startNanos, List<String> errors, boolean interrupted) {
+    /**
+     * How a scenario's execution ended, before expectations are judged. {@code errors} stopped the
+     * scenario (or happened in cleanup); {@code warnings} happened inside a step with
+     * {@code continueOnFailure}, which went on.
+     */
+    public record Outcome(ActionPlan plan, long startNanos, List<String> errors, List<String> warnings, boolean interrupted) {
+        public Outcome(ActionPlan plan, long startNanos, List<String> errors, boolean interrupted) {
+            this(plan, startNanos, errors, List.of(), interrupted);
+        }
+
         public boolean ok() {
             return errors.isEmpty() && !interrupted;
+        }
+    }
+
+    /** A failure that stops the scenario: the remaining actions are skipped and cleanup runs. */
+    private static final class Abort extends Exception {
+        Abort() {
+            super(null, null, false, false);
         }
     }
 
@@ -41,6 +56,7 @@ public final class ScenarioExecutor {
         ActionPlan plan = ActionPlan.of(scenario, timeScale);
         String name = scenario.name();
         List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         // Applied faults by inject id, to remove exactly them at the inject's end.
         Map<Integer, List<FaultBackend.Handle>> active = new HashMap<>();
         boolean interrupted = false;
@@ -52,10 +68,12 @@ public final class ScenarioExecutor {
                 clock.sleepUntil(deadline);
                 // An interrupt that arrived during an action (an HTTP call, say) stops here too.
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
-                execute(name, a, deadline, active, errors);
+                execute(name, a, deadline, active, errors, warnings);
             }
         } catch (InterruptedException e) {
             interrupted = true;
+        } catch (Abort e) {
+            listener.actionFailed(name, "scenario stopped: the rest of its steps are skipped", null, clock.nanos());
         } finally {
             // Cleanup runs with the interrupt flag clear, or its own calls would be cut short.
             if (Thread.interrupted()) interrupted = true;
@@ -65,15 +83,16 @@ public final class ScenarioExecutor {
             if (interrupted) Thread.currentThread().interrupt();
         }
         listener.scenarioEnded(name, startNanos + plan.lengthNanos(), clock.nanos());
-        return new Outcome(plan, startNanos, List.copyOf(errors), interrupted);
+        return new Outcome(plan, startNanos, List.copyOf(errors), List.copyOf(warnings), interrupted);
     }
 
-    private void execute(String scenario, ActionPlan.Action a, long deadline,
-                         Map<Integer, List<FaultBackend.Handle>> active, List<String> errors) {
+    private void execute(String scenario, ActionPlan.Action a, long deadline, Map<Integer, List<FaultBackend.Handle>> active,
+                         List<String> errors, List<String> warnings) throws Abort {
         switch (a) {
             case ActionPlan.PhaseStart p -> listener.phaseStarted(scenario, p.word(), p.label(), p.lengthNanos(), deadline, clock.nanos());
             case ActionPlan.FaultOn on -> {
                 List<FaultBackend.Handle> handles = active.computeIfAbsent(on.id(), k -> new ArrayList<>());
+                boolean failed = false;
                 for (String server : targets.resolve(on.target())) {
                     for (Fault f : on.faults()) {
                         try {
@@ -81,11 +100,13 @@ public final class ScenarioExecutor {
                             listener.faultApplied(scenario, server, f, deadline, clock.nanos());
                         } catch (FaultBackend.FaultException | RuntimeException e) {
                             String what = "inject " + f.describe() + " on " + server + ": " + e.getMessage();
-                            errors.add(what);
-                            listener.actionFailed(scenario, what, e, clock.nanos());
+                            (on.continueOnFailure() ? warnings : errors).add(what);
+                            listener.actionFailed(scenario, what + (on.continueOnFailure() ? " (continueOnFailure: going on)" : ""), e, clock.nanos());
+                            failed = true;
                         }
                     }
                 }
+                if (failed && !on.continueOnFailure()) throw new Abort();
             }
             case ActionPlan.FaultOff off -> {
                 List<FaultBackend.Handle> handles = active.remove(off.id());

@@ -155,15 +155,46 @@ class ScenarioExecutorTest {
     }
 
     @Test
-    void aFailedInjectIsAnErrorAndTheRestStillRunsAndIsCleanedUp() {
+    void aFailedInjectIsAnErrorThatStopsTheScenarioAndIsCleanedUp() {
         VirtualClock clock = new VirtualClock();
         RecordingBackend b = new RecordingBackend(clock);
         b.failOn = "server-2";
         var out = run("scenario \"f\" { stabilize 1.s; inject latency(1.s) on allServers for 5.s; recover 1.s }", b, clock, 1.0, new RunListener() {});
         assertFalse(out.ok());
         assertEquals(1, out.errors().size());
+        assertEquals(List.of("1s +latency@server-1", "1s +latency@server-3", "1s -latency@server-1", "1s -latency@server-3"), b.log,
+            "the inject is tried on every server, then the scenario stops and is cleaned up");
         assertTrue(out.errors().get(0).contains("server-2: server unreachable"), out.errors().toString());
         assertTrue(b.live.isEmpty(), "nothing left behind: " + b.live);
+    }
+
+    @Test
+    void aFailureStopsTheScenarioUnlessItsStepMayFail() {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        b.failOn = "server-2";
+        var stopped = run("""
+            scenario "s" {
+              inject latency(1.s) on server(1) for 2.s
+              inject down() on server(2) for 2.s
+              inject latency(1.s) on server(3) for 2.s
+            }""", b, clock, 1.0, new RunListener() {});
+        assertEquals(1, stopped.errors().size());
+        assertEquals(List.of("0s +latency@server-1", "2s -latency@server-1"), b.log, "server-3's inject never ran");
+        assertTrue(b.live.isEmpty());
+
+        VirtualClock clock2 = new VirtualClock();
+        RecordingBackend b2 = new RecordingBackend(clock2);
+        b2.failOn = "server-2";
+        var went = run("""
+            scenario "s" {
+              inject latency(1.s) on server(1) for 2.s
+              step "flaky", continueOnFailure: true, { inject down() on server(2) for 2.s }
+              inject latency(1.s) on server(3) for 2.s
+            }""", b2, clock2, 1.0, new RunListener() {});
+        assertTrue(went.errors().isEmpty(), went.errors().toString());
+        assertEquals(1, went.warnings().size());
+        assertEquals(List.of("0s +latency@server-1", "2s -latency@server-1", "4s +latency@server-3", "6s -latency@server-3"), b2.log);
     }
 
     @Test
