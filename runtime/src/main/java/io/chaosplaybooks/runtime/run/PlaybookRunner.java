@@ -5,6 +5,7 @@ import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.ServerSpec;
 import io.chaosplaybooks.dsl.plan.Units;
+import io.chaosplaybooks.runtime.exec.AsyncListener;
 import io.chaosplaybooks.runtime.exec.Clock;
 import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.exec.Listeners;
@@ -98,6 +99,8 @@ public final class PlaybookRunner {
                     throw new RunException(e.getMessage(), e);
                 }
             }
+            // Warm the fault path (classes loaded, code compiled) so the first real fault is not late.
+            warmUp(backend, names);
             // 3. Metrics.
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             if (o.metricsPort() >= 0) {
@@ -135,7 +138,7 @@ public final class PlaybookRunner {
                 o.iterations() == 0 ? perIteration : perIteration * o.iterations());
             List<RunListener> listeners = new ArrayList<>(List.of(scenarioMetrics, status));
             if (journal != null) listeners.add(journal);
-            RunListener listener = new Listeners(listeners);
+            AsyncListener listener = closer.add(new AsyncListener(new Listeners(listeners)));
             // 5. Load through the proxies, bounded: the planned time plus a margin, unless looping.
             RecordedObservations seen = new RecordedObservations();
             Duration planned = PlanTimeline.of(scenarios).total();
@@ -191,10 +194,12 @@ public final class PlaybookRunner {
             outer:
             for (int iteration = 1; o.iterations() == 0 || iteration <= o.iterations(); iteration++) {
                 for (Scenario s : scenarios) {
-                    long start = clock.nanos();
+                    // A little ahead, so the scenario's first deadline is not already behind when its plan is built.
+                    long start = clock.nanos() + START_MARGIN_NANOS;
                     ScenarioExecutor.Outcome outcome = executor.run(s, start, o.timeScale());
-                    // Let the last second's window arrive before judging.
+                    // Let the last second's window arrive before judging, and the scenario's events reach the console first.
                     if (!outcome.interrupted()) sleepQuietly(1100);
+                    listener.drain();
                     ScenarioVerdict v = judge.judge(s, outcome);
                     scenarioMetrics.verdict(v);
                     status.verdict(v);
@@ -225,6 +230,24 @@ public final class PlaybookRunner {
         }
         return new Result(new RunSummary(playbook.name(), runId, o.toxiproxy() == null ? "embedded" : "toxiproxy " + o.toxiproxy(),
             o.seed(), o.timeScale(), results, (clock.nanos() - runStart) / 1e9), interrupted);
+    }
+
+    static final long START_MARGIN_NANOS = 50_000_000L;
+
+    /** Applies and removes a fault that does nothing (zero latency) on every server. */
+    private static void warmUp(FaultBackend backend, List<String> servers) {
+        var nothing = new io.chaosplaybooks.dsl.plan.Fault(io.chaosplaybooks.dsl.plan.FaultType.LATENCY,
+            Map.of("latency", 0L, "jitter", 0L), io.chaosplaybooks.dsl.plan.Direction.DOWNSTREAM, 1.0,
+            io.chaosplaybooks.dsl.plan.SourcePos.UNKNOWN);
+        for (int round = 0; round < 3; round++) {
+            for (String server : servers) {
+                try {
+                    backend.remove(backend.apply(server, nothing));
+                } catch (FaultBackend.FaultException e) {
+                    return; // the real run will report what is wrong
+                }
+            }
+        }
     }
 
     private ProvisionedTargets provision(Playbook playbook, RunOptions o, List<String> names) throws RunException {
