@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
     name = "load",
     sortOptions = false,
     description = {
-        "Drives memcached traffic with the built-in load engine, alone: the servers, the client",
+        "Drives memcached traffic with the built-in load engine alone.",
+        "",
+        "The servers, the client",
         "(one xmemcached client per server behind a ketama ring, a circuit breaker per server)",
         "and Prometheus metrics, without a playbook. Stop it with Ctrl-C or --duration.",
         "",

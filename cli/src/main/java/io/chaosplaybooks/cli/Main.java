@@ -11,6 +11,6 @@ public final class Main {
     public static int run(String... args) {
         // picocli would otherwise load Groovy's Closure class at start-up (about 350 ms on --version).
         System.setProperty("picocli.disable.closures", "true");
-        return ChaosCommand.commandLine().execute(args);
+        return ChaosCommand.commandLine(args).execute(args);
     }
 }

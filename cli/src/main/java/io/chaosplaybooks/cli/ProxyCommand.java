@@ -24,7 +24,9 @@ import java.util.concurrent.CountDownLatch;
     name = "proxy",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the embedded fault engine alone: TCP proxies with Toxiproxy's toxics (latency, bandwidth, "
+        "Runs the embedded fault engine alone, behind Toxiproxy's HTTP API.",
+        "",
+        "TCP proxies with Toxiproxy's toxics (latency, bandwidth, "
             + "slow_close, timeout, reset_peer, slicer, limit_data) plus 'loss' (TCP retransmission emulation), "
             + "driven through Toxiproxy's HTTP API, so toxiproxy-cli, toxiproxy-java and other clients work unchanged.",
         "A drop-in for toxiproxy-server where a JVM is at hand. Stops cleanly on Ctrl-C.",

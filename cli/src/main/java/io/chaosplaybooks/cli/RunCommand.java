@@ -34,8 +34,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
-        "Runs a playbook: proxies in front of the servers, load through them, faults phase by phase,",
-        "a verdict per scenario. With --dry-run, prints the planned timeline computed from the plan alone.",
+        "Runs a playbook and decides a verdict per scenario.",
+        "",
+        "Puts a fault proxy in front of each server, drives load through them, injects the faults phase",
+        "by phase and judges the expectations. With --dry-run, prints the planned timeline instead.",
     },
     footer = {
         "",

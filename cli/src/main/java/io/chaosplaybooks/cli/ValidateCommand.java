@@ -20,8 +20,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = {
-        "Checks playbooks without running them: every problem in every file, each as",
-        "file:line:col: message with the source line and a caret. Starts no server, proxy or load.",
+        "Checks playbooks without running them.",
+        "",
+        "Reports every problem in every file, each as file:line:col: message with the source line and",
+        "a caret. Starts no server, proxy or load.",
     },
     footer = {
         "",
