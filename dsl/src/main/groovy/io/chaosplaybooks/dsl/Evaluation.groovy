@@ -9,6 +9,7 @@ import io.chaosplaybooks.dsl.plan.SourcePos
  * sources read (for carets), and the include stack.
  */
 @PackageScope
+@groovy.transform.CompileStatic
 class Evaluation {
     final List<Problem> problems = []
     final Map<String, String> sources = [:]

@@ -24,6 +24,7 @@ import java.nio.file.Path
  * Evaluation builds the plan and nothing else: no socket, server or thread is started; the
  * {@link SideEffectGuard} refuses, at compile time, playbooks that try the obvious ways to.
  */
+@groovy.transform.CompileStatic
 class PlaybookLoader {
     static final String STDLIB_PREFIX = 'stdlib:'
     static final String STDLIB_RESOURCE = '/stdlib/'

@@ -4,6 +4,7 @@ import groovy.transform.PackageScope
 
 /** Messages about words: "did you mean", and how a value reads in an error. */
 @PackageScope
+@groovy.transform.CompileStatic
 final class Words {
     private Words() {}
 
