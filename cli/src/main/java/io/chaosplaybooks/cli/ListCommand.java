@@ -8,8 +8,6 @@ import io.chaosplaybooks.dsl.plan.Step;
 import io.chaosplaybooks.dsl.plan.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -34,12 +32,7 @@ import java.util.stream.Collectors;
 final class ListCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin PlaybookFiles files;
-
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Playbooks, or folders searched for *.groovy.")
-    List<Path> paths;
-
-    @Option(names = "--format", paramLabel = "text|json", description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format = OutputFormat.text;
+    @Mixin PlaybookPaths args;
 
     @Override
     public Integer call() {
@@ -47,7 +40,7 @@ final class ListCommand implements Callable<Integer> {
         var loader = files.loader();
         List<Map<String, Object>> json = new ArrayList<>();
         boolean invalid = false;
-        for (Path f : PlaybookFiles.expand(paths)) {
+        for (Path f : args.files()) {
             LoadResult r = loader.load(f);
             if (!r.ok()) {
                 spec.commandLine().getErr().print(r.formatProblems());
@@ -55,7 +48,7 @@ final class ListCommand implements Callable<Integer> {
                 continue;
             }
             var pb = r.playbook();
-            if (format == OutputFormat.text) {
+            if (args.format == OutputFormat.text) {
                 out.printf("%s  (%s, %d servers, %d scenarios, %s)%n", pb.name(), f, pb.serverCount(), pb.scenarios().size(),
                     Units.format(PlanTimeline.of(pb).total()));
                 if (pb.description() != null) out.println("  " + pb.description());
@@ -63,7 +56,7 @@ final class ListCommand implements Callable<Integer> {
             }
             for (Scenario s : pb.scenarios()) {
                 Duration d = PlanTimeline.duration(s);
-                if (format == OutputFormat.text) {
+                if (args.format == OutputFormat.text) {
                     out.printf("  %-40s %10s   %s%n", s.name(), Units.format(d), String.join(", ", s.tags()));
                     if (s.description() != null) out.println("      " + s.description());
                     out.println("      phases: " + phases(s.steps()));
@@ -82,9 +75,9 @@ final class ListCommand implements Callable<Integer> {
                     json.add(m);
                 }
             }
-            if (format == OutputFormat.text) out.println();
+            if (args.format == OutputFormat.text) out.println();
         }
-        if (format == OutputFormat.json) out.println(Json.write(json));
+        if (args.format == OutputFormat.json) out.println(Json.write(json));
         out.flush();
         return invalid ? ExitCodes.INVALID : ExitCodes.OK;
     }

@@ -5,8 +5,6 @@ import io.chaosplaybooks.dsl.Problem;
 import io.chaosplaybooks.dsl.ProblemFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -36,17 +34,12 @@ import java.util.concurrent.Callable;
 final class ValidateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin PlaybookFiles files;
-
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Playbooks, or folders searched for *.groovy.")
-    List<Path> paths;
-
-    @Option(names = "--format", paramLabel = "text|json", description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format = OutputFormat.text;
+    @Mixin PlaybookPaths args;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<Path> all = PlaybookFiles.expand(paths);
+        List<Path> all = args.files();
         var loader = files.loader();
         int problems = 0, badFiles = 0, scenarios = 0;
         List<Map<String, Object>> report = new ArrayList<>();
@@ -56,7 +49,7 @@ final class ValidateCommand implements Callable<Integer> {
             if (!r.problems().isEmpty()) badFiles++;
             int n = r.playbook() == null ? 0 : r.playbook().scenarios().size();
             scenarios += n;
-            if (format == OutputFormat.text) {
+            if (args.format == OutputFormat.text) {
                 for (Problem p : r.problems()) out.println(ProblemFormatter.format(p, r.sources()));
             } else {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -68,7 +61,7 @@ final class ValidateCommand implements Callable<Integer> {
                 report.add(m);
             }
         }
-        if (format == OutputFormat.json) {
+        if (args.format == OutputFormat.json) {
             out.println(Json.write(Map.of("files", report, "problems", problems, "ok", problems == 0)));
         } else if (problems == 0) {
             out.println(all.size() + (all.size() == 1 ? " file" : " files") + " valid, " + scenarios + " scenarios");
