@@ -23,6 +23,7 @@ import java.io.PrintWriter;
         ListCommand.class,
         LoadCommand.class,
         ProxyCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class,
     },
     footerHeading = "%nExit codes:%n",
