@@ -158,7 +158,8 @@ public final class HtmlReport {
             String name = servers.get(i);
             errors.add(new TimeChart.Series(name, PALETTE[i % PALETTE.length], false, false, xs, secs.stream().mapToDouble(x -> {
                 RunJournal.ServerSecond v = x.servers().get(name);
-                return v == null || v.ops() == 0 ? (v == null ? Double.NaN : 0) : 100.0 * v.errors() / v.ops();
+                // No operations (an open breaker sends its server's keys elsewhere): no rate, a gap in the line.
+                return v == null || v.ops() == 0 ? Double.NaN : 100.0 * v.errors() / v.ops();
             }).toArray()));
         }
         TimeChart latency = new TimeChart("Latency p50 / p99", "ms", from, to, 240, s.phases, markers);
@@ -167,7 +168,10 @@ public final class HtmlReport {
         for (int i = 0; i < servers.size(); i++) {
             String name = servers.get(i);
             latency.add(new TimeChart.Series("p99 " + name, PALETTE[i % PALETTE.length], false, false, xs,
-                secs.stream().mapToDouble(x -> x.servers().containsKey(name) ? x.servers().get(name).p99Ms() : Double.NaN).toArray()));
+                secs.stream().mapToDouble(x -> {
+                    RunJournal.ServerSecond v = x.servers().get(name);
+                    return v == null || v.ops() == 0 ? Double.NaN : v.p99Ms();
+                }).toArray()));
         }
         TimeChart breakers = new TimeChart("Circuit breaker state per server", "", from, to, 40 + Math.max(1, servers.size()) * 30 + 34, s.phases, markers);
         for (String name : servers) breakers.add(breakerLane(j, name, from, to));
