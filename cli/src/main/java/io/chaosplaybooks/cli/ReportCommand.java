@@ -15,19 +15,20 @@ import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {
-        "Turns a run's journal (chaos run --journal FILE) into one self-contained HTML file: the run,",
-        "the verdicts, and per scenario charts over time with the phases shaded and the fault changes",
-        "marked (ops/s, error rate, p50/p99, breaker state per server). It needs no network to view.",
+        "Turns a run's journal (chaos run --journal FILE) into one self-contained",
+        "HTML file: the run, the verdicts, and per scenario charts over time with",
+        "the phases shaded and the fault changes marked: ops/s, error rate,",
+        "p50/p99, breaker state per server. Viewing it needs no network.",
     },
     footer = {
         "",
         "Examples:",
         "  chaos run playbooks/smoke.groovy --journal run.jsonl",
         "  chaos report run.jsonl -o report.html",
-        "  chaos run playbooks/smoke.groovy --report report.html     (the same in one step)",
+        "  chaos run playbooks/smoke.groovy --report report.html   # in one step",
         "",
-        "Exit codes: 0 written, 2 the journal is missing or not a journal (the message names the line),",
-        "3 the report cannot be written.",
+        "Exit codes: 0 written; 2 the journal is missing or not a journal (the",
+        "message names the line); 3 the report cannot be written.",
     })
 final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -35,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOURNAL", description = "A journal written by chaos run --journal.")
     Path journal;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "The HTML file to write (default: the journal's name with .html).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "The HTML file (default: the journal's name, .html).")
     Path output;
 
     @Override

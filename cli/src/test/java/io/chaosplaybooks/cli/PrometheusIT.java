@@ -83,6 +83,7 @@ class PrometheusIT {
             Map<String, String> expressions = dashboardExpressions();
             assertTrue(expressions.size() >= 25, "the dashboard's expressions: " + expressions.keySet());
             List<String> problems = new ArrayList<>();
+            List<String> figures = new ArrayList<>();
             for (var e : expressions.entrySet()) {
                 String expr = e.getValue();
                 JsonNode r = queryRange(api, expr, runStart, runEnd);
@@ -91,6 +92,7 @@ class PrometheusIT {
                     continue;
                 }
                 int series = r.path("data").path("result").size();
+                figures.add(series + "\t" + e.getKey());
                 String panel = e.getKey().substring(0, e.getKey().indexOf(" #"));
                 if (EMPTY_IN_SMOKE.containsKey(panel)) {
                     String unfiltered = expr.replaceFirst("\\s*>\\s*0\\s*$", "");
@@ -102,6 +104,7 @@ class PrometheusIT {
                     problems.add(e.getKey() + ": no data over the run\n    " + expr);
                 }
             }
+            System.out.println("series per expression over the run (" + (runEnd - runStart) + " s):\n" + String.join("\n", figures));
             if (!problems.isEmpty()) fail(problems.size() + " of " + expressions.size() + " expressions failed:\n" + String.join("\n", problems));
         } finally {
             ExternalTool.stop(chaos);

@@ -116,5 +116,6 @@ class ReportIT {
         Run help = chaos(dir, List.of(), "report", "--help");
         assertEquals(0, help.exit(), help.out());
         assertTrue(help.out().contains("chaos report run.jsonl -o report.html"), help.out());
+        assertTrue(help.out().lines().allMatch(l -> l.length() <= 80), "fits 80 columns:\n" + help.out());
     }
 }
