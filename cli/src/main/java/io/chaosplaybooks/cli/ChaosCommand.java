@@ -52,6 +52,7 @@ public final class ChaosCommand implements Runnable {
         m.put("list", ListCommand::new);
         m.put("load", LoadCommand::new);
         m.put("proxy", ProxyCommand::new);
+        m.put("report", ReportCommand::new);
         return m;
     }
 

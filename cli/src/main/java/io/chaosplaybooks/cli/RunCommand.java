@@ -94,6 +94,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--journal", paramLabel = "FILE", description = "Write every event as JSON lines (phases with planned and actual times, faults, per-second load, verdicts).")
     Path journal;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "Write an HTML report at the end: verdicts, and charts over time with phases and faults (see chaos report).")
+    Path report;
+
     @Option(names = "--junit", paramLabel = "FILE", description = "Write JUnit XML: one testcase per scenario.")
     Path junit;
 
@@ -138,8 +141,18 @@ final class RunCommand implements Callable<Integer> {
         int n = iterations != null ? iterations : loop ? 0 : 1;
         PrintStream console = System.out;
         if (!quiet) console.println("Seed " + runSeed + " (repeat with --seed " + runSeed + ")");
+        Path journalFile = journal;
+        if (report != null && journal == null) {
+            // The report is drawn from the journal: without --journal, one in a temp file, deleted afterwards.
+            try {
+                journalFile = java.nio.file.Files.createTempFile("chaos-journal-", ".jsonl");
+                journalFile.toFile().deleteOnExit();
+            } catch (IOException e) {
+                throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot create a temporary journal for --report: " + e.getMessage(), e);
+            }
+        }
         var options = new RunOptions(toxiproxy, servers, runSeed, timeScale, new ScenarioSelection(scenarios, tags), n,
-            metricsHost, metricsPort, journal, quiet, LoadCommand.isTerminal(), console);
+            metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console);
         PlaybookRunner.Result result;
         try {
             result = Interruptible.run("chaos-run", () -> new PlaybookRunner().run(pb, options), console);
@@ -158,6 +171,14 @@ final class RunCommand implements Callable<Integer> {
             if (json != null) JsonReport.write(summary, json);
         } catch (IOException e) {
             throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot write a report: " + e.getMessage(), e);
+        }
+        if (report != null) {
+            try {
+                ReportCommand.write(journalFile, report);
+                if (!quiet) console.println("Report written to " + report);
+            } finally {
+                if (journalFile != journal) journalFile.toFile().delete();
+            }
         }
         if (result.interrupted()) {
             console.println("Interrupted: every fault and proxy of the run is removed, every server it started is stopped.");

@@ -1,0 +1,242 @@
+package io.chaosplaybooks.runtime.report.html;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static io.chaosplaybooks.runtime.report.html.Svg.esc;
+
+/**
+ * A run's report as one self-contained HTML file: the run's header, the verdict table, and per
+ * scenario four charts over time (ops/s, error rate, p50/p99, breaker state per server) with the
+ * phases shaded and the fault changes marked. Inline CSS and inline SVG drawn here: nothing is
+ * fetched when it is viewed, and no script runs.
+ */
+public final class HtmlReport {
+    /** Seconds of context shown before a scenario starts and after it ends. */
+    static final double MARGIN_MS = 1000;
+    static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"};
+
+    private HtmlReport() {}
+
+    /** Reads the journal and writes the report; a journal that is not one is a {@link JournalException} naming the line. */
+    public static void write(Path journal, Path html) throws JournalException, IOException {
+        String page = render(RunJournal.read(journal), journal.getFileName().toString());
+        Path parent = html.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.writeString(html, page, StandardCharsets.UTF_8);
+    }
+
+    static String render(RunJournal j, String source) {
+        JsonNode start = j.runStart();
+        StringBuilder b = new StringBuilder(64 * 1024);
+        String title = "chaos run " + start.path("runId").asText("") + ": " + start.path("playbook").asText("");
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(esc(title)).append("</title>\n")
+            .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        b.append("<h1>").append(esc(title)).append("</h1>\n");
+        header(b, j, source);
+        verdicts(b, j);
+        for (int i = 0; i < j.scenarios().size(); i++) scenario(b, j, j.scenarios().get(i), i);
+        b.append("<footer>Written by <code>chaos report</code> from ").append(esc(source))
+            .append(". Times are seconds from the run's start; shaded bands are phases; dashed vertical lines are faults going in (red) and out (green).</footer>\n");
+        b.append("</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private static void header(StringBuilder b, RunJournal j, String source) {
+        JsonNode s = j.runStart();
+        b.append("<table class=\"header\">\n");
+        row(b, "run", s.path("runId").asText(""));
+        row(b, "playbook", s.path("playbook").asText("") + (s.hasNonNull("file") ? " (" + s.path("file").asText() + ")" : ""));
+        row(b, "started", s.path("wall").asText(""));
+        JsonNode end = j.runEnd();
+        if (end != null) {
+            row(b, "duration", String.format(Locale.ROOT, "%.1f s", end.path("durationMs").asDouble() / 1000)
+                + (end.path("interrupted").asBoolean() ? " (interrupted)" : ""));
+        } else {
+            row(b, "duration", "unknown: the journal has no run-end (the run was cut short)");
+        }
+        row(b, "fault backend", s.path("backend").asText(""));
+        row(b, "seed", s.path("seed").asText(""));
+        row(b, "time scale", s.path("timeScale").asText(""));
+        List<String> servers = new ArrayList<>();
+        for (int i = 0; i < s.path("servers").size(); i++) {
+            String proxy = s.path("proxies").path(i).asText("");
+            servers.add((i < j.servers().size() ? j.servers().get(i) + " " : "") + s.path("servers").path(i).asText()
+                + (proxy.isEmpty() ? "" : " via proxy " + proxy));
+        }
+        row(b, "servers", String.join("; ", servers));
+        List<String> names = new ArrayList<>();
+        s.path("scenarios").forEach(x -> names.add(x.asText()));
+        row(b, "scenarios", names.size() + ": " + String.join(", ", names));
+        row(b, "journal", source + " (" + j.seconds().size() + " seconds of load)");
+        b.append("</table>\n");
+    }
+
+    private static void row(StringBuilder b, String name, String value) {
+        b.append("<tr><th>").append(esc(name)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
+    }
+
+    private static void verdicts(StringBuilder b, RunJournal j) {
+        b.append("<h2>Verdicts</h2>\n<table class=\"verdicts\">\n<tr><th>scenario</th><th>status</th><th>expectations</th></tr>\n");
+        for (int i = 0; i < j.scenarios().size(); i++) {
+            RunJournal.ScenarioRun s = j.scenarios().get(i);
+            RunJournal.Verdict v = s.verdict;
+            String status = v == null ? "none" : v.status();
+            b.append("<tr class=\"verdict\" data-scenario=\"").append(esc(s.name)).append("\"><td><a href=\"#s").append(i).append("\">")
+                .append(esc(s.name)).append("</a>").append(v != null && v.iteration() > 1 ? " (iteration " + v.iteration() + ")" : "")
+                .append("</td><td class=\"status ").append(esc(status)).append("\">").append(esc(status.toUpperCase(Locale.ROOT))).append("</td><td>");
+            if (v == null) {
+                b.append("no verdict in the journal (the run stopped before the scenario was judged)");
+            } else {
+                long held = v.results().stream().filter(RunJournal.Expectation::ok).count();
+                b.append(held).append(" of ").append(v.results().size()).append(" held");
+                List<RunJournal.Expectation> failed = v.results().stream().filter(x -> !x.ok()).toList();
+                if (!failed.isEmpty() || !v.errors().isEmpty()) {
+                    b.append("<ul>");
+                    for (RunJournal.Expectation x : failed) {
+                        b.append("<li class=\"failed\"><code>").append(esc(x.text())).append("</code>: expected ").append(esc(x.expected()))
+                            .append(", measured <b>").append(esc(x.measured())).append("</b>")
+                            .append(x.position().isEmpty() ? "" : " <span class=\"pos\">" + esc(x.position()) + "</span>").append("</li>");
+                    }
+                    for (String e : v.errors()) b.append("<li class=\"error\">").append(esc(e)).append("</li>");
+                    b.append("</ul>");
+                }
+            }
+            b.append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+    }
+
+    private static void scenario(StringBuilder b, RunJournal j, RunJournal.ScenarioRun s, int index) {
+        double from = Math.max(0, s.startMs - MARGIN_MS);
+        double to = s.endMs + MARGIN_MS;
+        String status = s.verdict == null ? "none" : s.verdict.status();
+        b.append("<section class=\"scenario\" id=\"s").append(index).append("\">\n<h2>").append(esc(s.name))
+            .append(" <span class=\"status ").append(esc(status)).append("\">").append(esc(status.toUpperCase(Locale.ROOT))).append("</span></h2>\n");
+        b.append("<p class=\"phases\">");
+        for (RunJournal.Phase p : s.phases) {
+            b.append("<span class=\"chip\" style=\"background:").append(TimeChart.phaseColor(p.name())).append("\">").append(esc(p.label()))
+                .append(String.format(Locale.ROOT, " %.1f–%.1f s", p.startMs() / 1000, p.endMs() / 1000)).append("</span> ");
+        }
+        b.append("</p>\n");
+        if (s.verdict != null) {
+            b.append("<ul class=\"expectations\">");
+            for (RunJournal.Expectation x : s.verdict.results()) {
+                b.append("<li class=\"").append(x.ok() ? "held" : "failed").append("\">").append(x.ok() ? "✓ " : "✗ ").append("<code>").append(esc(x.text()))
+                    .append("</code>: expected ").append(esc(x.expected())).append(", measured ").append(esc(x.measured())).append("</li>");
+            }
+            b.append("</ul>\n");
+        }
+
+        List<TimeChart.Marker> markers = new ArrayList<>();
+        for (RunJournal.FaultChange f : s.faults) {
+            markers.add(new TimeChart.Marker(f.ms(), f.applied(), (f.applied() ? "+ " : "− ") + f.fault() + " " + f.server()));
+        }
+        List<RunJournal.LoadSecond> secs = j.seconds().stream().filter(x -> x.middleMs() >= from && x.middleMs() <= to).toList();
+        double[] xs = secs.stream().mapToDouble(RunJournal.LoadSecond::middleMs).toArray();
+        List<String> servers = serversOf(j, secs);
+
+        TimeChart ops = new TimeChart("Operations per second", "ops/s", from, to, 240, s.phases, markers);
+        ops.add(new TimeChart.Series("total", "#222222", false, true, xs, secs.stream().mapToDouble(RunJournal.LoadSecond::opsPerSecond).toArray()));
+        for (int i = 0; i < servers.size(); i++) {
+            String name = servers.get(i);
+            ops.add(new TimeChart.Series(name, PALETTE[i % PALETTE.length], false, false, xs,
+                secs.stream().mapToDouble(x -> x.servers().containsKey(name) ? x.servers().get(name).ops() : Double.NaN).toArray()));
+        }
+        TimeChart errors = new TimeChart("Error rate", "%", from, to, 220, s.phases, markers);
+        errors.add(new TimeChart.Series("total", "#222222", false, true, xs, secs.stream().mapToDouble(x -> x.errorRate() * 100).toArray()));
+        for (int i = 0; i < servers.size(); i++) {
+            String name = servers.get(i);
+            errors.add(new TimeChart.Series(name, PALETTE[i % PALETTE.length], false, false, xs, secs.stream().mapToDouble(x -> {
+                RunJournal.ServerSecond v = x.servers().get(name);
+                // No operations (an open breaker sends its server's keys elsewhere): no rate, a gap in the line.
+                return v == null || v.ops() == 0 ? Double.NaN : 100.0 * v.errors() / v.ops();
+            }).toArray()));
+        }
+        TimeChart latency = new TimeChart("Latency p50 / p99", "ms", from, to, 240, s.phases, markers);
+        latency.add(new TimeChart.Series("p50", "#555555", false, true, xs, secs.stream().mapToDouble(RunJournal.LoadSecond::p50Ms).toArray()));
+        latency.add(new TimeChart.Series("p99", "#222222", true, true, xs, secs.stream().mapToDouble(RunJournal.LoadSecond::p99Ms).toArray()));
+        for (int i = 0; i < servers.size(); i++) {
+            String name = servers.get(i);
+            latency.add(new TimeChart.Series("p99 " + name, PALETTE[i % PALETTE.length], false, false, xs,
+                secs.stream().mapToDouble(x -> {
+                    RunJournal.ServerSecond v = x.servers().get(name);
+                    return v == null || v.ops() == 0 ? Double.NaN : v.p99Ms();
+                }).toArray()));
+        }
+        TimeChart breakers = new TimeChart("Circuit breaker state per server", "", from, to, 40 + Math.max(1, servers.size()) * 30 + 34, s.phases, markers);
+        for (String name : servers) breakers.add(breakerLane(j, name, from, to));
+
+        b.append("<div class=\"charts\">\n").append(ops.render()).append(errors.render()).append(latency.render()).append(breakers.render()).append("</div>\n");
+        b.append("</section>\n");
+    }
+
+    /** The servers in the run's order: those the run named, then any the seconds show. */
+    private static List<String> serversOf(RunJournal j, List<RunJournal.LoadSecond> secs) {
+        Map<String, Boolean> all = new LinkedHashMap<>();
+        for (RunJournal.LoadSecond x : secs) for (String k : x.servers().keySet()) all.put(k, true);
+        for (String k : j.servers()) all.put(k, true);
+        List<String> list = new ArrayList<>(all.keySet());
+        list.sort(String::compareTo);
+        return list;
+    }
+
+    /**
+     * A server's breaker states over [from, to]: from its transitions (exact to the millisecond), starting
+     * in the state its last transition before {@code from} left it in (closed if none).
+     */
+    static TimeChart.Lane breakerLane(RunJournal j, String server, double from, double to) {
+        String state = "closed";
+        List<double[]> spans = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        double at = from;
+        for (RunJournal.BreakerChange c : j.breakers()) {
+            if (!c.server().equals(server)) continue;
+            if (c.ms() <= from) {
+                state = c.to();
+                continue;
+            }
+            if (c.ms() >= to) break;
+            spans.add(new double[] {at, c.ms()});
+            states.add(state);
+            at = c.ms();
+            state = c.to();
+        }
+        spans.add(new double[] {at, to});
+        states.add(state);
+        return new TimeChart.Lane(server, spans, states);
+    }
+
+    static final String CSS = """
+        body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px; color: #222; background: #fff; }
+        h1 { font-size: 22px; margin: 0 0 12px; }
+        h2 { font-size: 18px; margin: 28px 0 8px; }
+        table { border-collapse: collapse; font-size: 13px; }
+        th, td { text-align: left; vertical-align: top; padding: 4px 10px; border-bottom: 1px solid #e2e2e2; }
+        table.header th { color: #555; font-weight: normal; }
+        table.verdicts th { background: #f3f3f3; }
+        .status { font-weight: bold; }
+        .status.pass { color: #1e7a34; }
+        .status.fail { color: #b3261e; }
+        .status.error { color: #8a4b00; }
+        .status.none { color: #777; }
+        li.failed, li.error { color: #b3261e; }
+        li.held { color: #1e7a34; }
+        .pos { color: #777; font-size: 12px; }
+        ul { margin: 4px 0; padding-left: 20px; font-size: 13px; }
+        code { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
+        .chip { display: inline-block; padding: 2px 8px; margin: 2px; border-radius: 3px; font-size: 12px; }
+        .charts svg { display: block; margin: 6px 0 14px; }
+        section.scenario { border-top: 2px solid #ddd; margin-top: 24px; }
+        footer { margin-top: 32px; color: #777; font-size: 12px; }
+        """;
+}
