@@ -112,6 +112,7 @@ public final class PlaybookRunner {
                 }
             }
             ScenarioMetrics scenarioMetrics = new ScenarioMetrics(registry, names);
+            scenarioMetrics.scenarios(scenarios.stream().map(Scenario::name).toList());
             // 4. Journal and console.
             Journal journal = null;
             if (o.journal() != null) {
@@ -127,6 +128,7 @@ public final class PlaybookRunner {
                 start.put("backend", backend.name());
                 start.put("seed", o.seed());
                 start.put("timeScale", o.timeScale());
+                start.put("serverNames", names);
                 start.put("servers", targets.servers().stream().map(ServerEndpoint::address).toList());
                 start.put("proxies", proxied.stream().map(ServerEndpoint::address).toList());
                 start.put("targets", targets.kind().toString());
