@@ -19,6 +19,7 @@ import java.io.PrintWriter;
     },
     subcommands = {
         RunCommand.class,
+        ReplCommand.class,
         ValidateCommand.class,
         ListCommand.class,
         LoadCommand.class,
