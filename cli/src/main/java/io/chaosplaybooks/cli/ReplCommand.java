@@ -95,7 +95,9 @@ final class ReplCommand implements Callable<Integer> {
         Thread cleanup = new Thread(session::close, "chaos-repl-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         Path history = interactive ? Path.of(System.getProperty("user.home"), ".chaos_history") : null;
-        ReplShell s = new ReplShell(terminal, out -> new ReplEvaluator(session, loader, out), history, !interactive);
+        PrintWriter out = interactive ? terminal.writer()
+            : new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        ReplShell s = new ReplShell(terminal, w -> new ReplEvaluator(session, loader, w), history, !interactive, out);
         shell.set(s);
         if (!interactive) {
             // A piped session has no terminal to catch Ctrl-C: the statement running is cancelled, else the session ends.
@@ -110,11 +112,11 @@ final class ReplCommand implements Callable<Integer> {
         try {
             s.run();
         } finally {
-            terminal.writer().println("ending the session: removing every fault, stopping the load and the servers ...");
-            terminal.writer().flush();
+            out.println("ending the session: removing every fault, stopping the load and the servers ...");
+            out.flush();
             session.close();
-            terminal.writer().println("session ended; nothing is left running");
-            terminal.writer().flush();
+            out.println("session ended; nothing is left running");
+            out.flush();
             // A terminal on System.in/System.out is left open: closing it would close them under the JVM's feet.
             if (interactive) {
                 try {

@@ -29,12 +29,12 @@ final class ReplHelp {
         word("expect", "Judges an expectation now, over the last 5 s of load.", "expect errorRate < 1.percent");
         word("load", "Changes the load: the settings given replace the current ones, the load restarts with them.", "load { clients 20 }");
         word("scenario", "Defines a scenario for run.", "scenario \"blip\" { inject down() on server(1) for 2.s; recover 3.s }");
-        word("stabilize", "A phase without faults (the session's faults are removed first).", "stabilize 2.s");
-        word("recover", "Faults removed, healing observed for that long.", "recover 2.s");
+        word("stabilize", "A phase without faults (the session's faults are removed first).", "stabilize 1.s");
+        word("recover", "Faults removed, healing observed for that long.", "recover 1.s");
         word("wait", "Time passes; nothing changes.", "wait 1.s");
         word("parallel", "Branches that start together; ends with the longest.",
             "parallel { inject latency(50.ms) on server(1) for 1.s; inject packetLoss(0.05) on server(2) for 1.s }");
-        word("repeat", "The same steps, n times.", "repeat(2) { inject down() on server(3) for 1.s; wait 1.s }");
+        word("repeat", "The same steps, n times.", "repeat(2) { inject down() on server(3) for 500.ms; wait 500.ms }");
         word("latency", "Delay (downstream by default), with optional jitter.", "inject latency(500.ms, jitter: 50.ms) on server(1)");
         word("packetLoss", "TCP loss emulation, a share 0..1 or a percent (both directions).", "inject packetLoss(10.percent) on server(1) for 10.s");
         word("bandwidth", "Caps the rate (KB/s; 0 stalls).", "inject bandwidth(64.KBps) on server(1)");

@@ -35,6 +35,7 @@ public final class ReplShell {
     private final Function<PrintWriter, ReplEvaluator> evaluators;
     private final Path historyFile;
     private final boolean echoInput;
+    private final PrintWriter out;
     private volatile Thread evaluating;
     private volatile LineReader reader;
 
@@ -42,9 +43,13 @@ public final class ReplShell {
      * @param evaluators makes the evaluator, given where it prints (the terminal's writer)
      * @param historyFile where history is kept, or null for none kept (tests, piped input)
      * @param echoInput    write each line read after its prompt (input that no terminal echoes: a pipe)
+     * @param out          where results go: the terminal's writer, or for piped input a writer of our own on the
+     *                     same stream (a dumb terminal on streams stops writing once its input has ended)
      */
-    public ReplShell(Terminal terminal, Function<PrintWriter, ReplEvaluator> evaluators, Path historyFile, boolean echoInput) {
+    public ReplShell(Terminal terminal, Function<PrintWriter, ReplEvaluator> evaluators, Path historyFile, boolean echoInput,
+                     PrintWriter out) {
         this.terminal = terminal;
+        this.out = out != null ? out : terminal.writer();
         this.evaluators = evaluators;
         this.historyFile = historyFile;
         this.echoInput = echoInput;
@@ -64,13 +69,12 @@ public final class ReplShell {
         if (r != null && r.isReading()) {
             r.printAbove(message);
         } else {
-            terminal.writer().println(message);
-            terminal.writer().flush();
+            out.println(message);
+            out.flush();
         }
     }
 
     public void run() {
-        PrintWriter out = terminal.writer();
         ReplEvaluator evaluator = evaluators.apply(out);
         LineReaderBuilder b = LineReaderBuilder.builder().terminal(terminal).appName("chaos")
             .completer(new ReplCompleter(evaluator))
@@ -106,7 +110,7 @@ public final class ReplShell {
                 String input = pending.toString();
                 pending.setLength(0);
                 if (input.strip().equals("stats")) {
-                    stats(evaluator, out);
+                    stats(evaluator);
                     continue;
                 }
                 evaluating = Thread.currentThread();
@@ -130,7 +134,7 @@ public final class ReplShell {
     }
 
     /** Live figures once a second until a key is pressed; on a dumb terminal (piped input) for 5 seconds. */
-    private void stats(ReplEvaluator evaluator, PrintWriter out) {
+    private void stats(ReplEvaluator evaluator) {
         if (!evaluator.session().started()) {
             out.println("not started: the first inject, run or expect starts the servers and the load");
             out.flush();
