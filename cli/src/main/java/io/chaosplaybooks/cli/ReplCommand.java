@@ -59,11 +59,14 @@ final class ReplCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for random targets (default: random).")
     Long seed;
 
-    /** Piped input, not echoed as it arrives: the shell writes each statement after its prompt, as a transcript. */
+    /**
+     * Piped input: a dumb terminal that reads the pipe and writes nowhere; the shell writes each
+     * statement with its prompt and the results on standard output, in order, as a transcript.
+     */
     static Terminal pipedTerminal() throws IOException {
         Attributes quiet = new Attributes();
         quiet.setLocalFlag(Attributes.LocalFlag.ECHO, false);
-        return TerminalBuilder.builder().system(false).streams(System.in, System.out).type(Terminal.TYPE_DUMB)
+        return TerminalBuilder.builder().system(false).streams(System.in, java.io.OutputStream.nullOutputStream()).type(Terminal.TYPE_DUMB)
             .encoding(StandardCharsets.UTF_8).attributes(quiet).build();
     }
 

@@ -42,7 +42,7 @@ public final class ReplShell {
     /**
      * @param evaluators makes the evaluator, given where it prints (the terminal's writer)
      * @param historyFile where history is kept, or null for none kept (tests, piped input)
-     * @param echoInput    write each line read after its prompt (input that no terminal echoes: a pipe)
+     * @param echoInput    write each line read with its prompt to {@code out} (piped input, whose terminal writes nowhere)
      * @param out          where results go: the terminal's writer, or for piped input a writer of our own on the
      *                     same stream (a dumb terminal on streams stops writing once its input has ended)
      */
@@ -66,11 +66,13 @@ public final class ReplShell {
     /** Prints a line without breaking the one being typed (timed faults ending, from another thread). */
     public void printAbove(String message) {
         LineReader r = reader;
-        if (r != null && r.isReading()) {
+        if (r != null && !echoInput && r.isReading()) {
             r.printAbove(message);
         } else {
-            out.println(message);
-            out.flush();
+            synchronized (out) {
+                out.println(message);
+                out.flush();
+            }
         }
     }
 
@@ -97,12 +99,11 @@ public final class ReplShell {
                     pending.setLength(0);
                     continue;
                 } catch (EndOfFileException e) {
-                    if (echoInput) out.println();
                     if (!pending.isEmpty()) out.println("(end of input inside an open block; that block is not run)");
                     return;
                 }
                 if (echoInput) {
-                    out.println(line);
+                    out.println((pending.isEmpty() ? PROMPT : CONTINUATION) + line);
                     out.flush();
                 }
                 pending.append(line).append('\n');

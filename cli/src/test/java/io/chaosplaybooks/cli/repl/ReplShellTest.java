@@ -54,7 +54,7 @@ class ReplShellTest {
         Attributes quiet = new Attributes();
         quiet.setLocalFlag(Attributes.LocalFlag.ECHO, false);
         try (Terminal terminal = TerminalBuilder.builder().system(false).type(Terminal.TYPE_DUMB)
-                .streams(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)), bytes)
+                .streams(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)), java.io.OutputStream.nullOutputStream())
                 .encoding(StandardCharsets.UTF_8).attributes(quiet).build()) {
             session = new LiveSession(r.playbook(), new LiveSession.Config(addresses, 1, false,
                 id -> new EmbeddedBackend(engine, id, m -> {}), m -> {}));

@@ -172,7 +172,7 @@ public final class LiveSession implements AutoCloseable {
                 }
                 proxied = List.copyOf(through);
                 timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("chaos-repl-timer").unstarted(r));
-                if (config.startLoad()) startLoad(load);
+                if (config.startLoad()) startLoad(load, true);
                 ok = true;
             } finally {
                 if (!ok) stopEverything();
@@ -212,8 +212,9 @@ public final class LiveSession implements AutoCloseable {
         }
     }
 
-    private void startLoad(LoadProfile p) throws RunException {
-        LoadEngine e = new LoadEngine(proxied, LoadProfiles.of(p, 1.0), registry);
+    /** Starts the load; a restart does not pre-fill again (the keys are there, and faults may be on). */
+    private void startLoad(LoadProfile p, boolean prefill) throws RunException {
+        LoadEngine e = new LoadEngine(proxied, LoadProfiles.of(p, 1.0).toBuilder().prefill(prefill).build(), registry);
         e.addWindowListener(w -> seen.add(PlaybookRunner.toSecond(w, startNanos, wallStart)));
         e.addBreakerListener(t -> seen.add(PlaybookRunner.toEvent(t, startNanos, wallStart)));
         CountDownLatch first = new CountDownLatch(1);
@@ -242,7 +243,7 @@ public final class LiveSession implements AutoCloseable {
                 engine.close();
                 engine = null;
             }
-            if (config.startLoad()) startLoad(p);
+            if (config.startLoad()) startLoad(p, false);
         }
     }
 
