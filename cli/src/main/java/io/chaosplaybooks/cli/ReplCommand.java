@@ -97,7 +97,8 @@ final class ReplCommand implements Callable<Integer> {
         // SIGTERM, or a Ctrl-C with no statement running on piped input: the JVM exits through this hook.
         Thread cleanup = new Thread(session::close, "chaos-repl-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        Path history = interactive ? Path.of(System.getProperty("user.home"), ".chaos_history") : null;
+        String home = System.getenv("HOME") != null && !System.getenv("HOME").isBlank() ? System.getenv("HOME") : System.getProperty("user.home");
+        Path history = interactive ? Path.of(home, ".chaos_history") : null;
         PrintWriter out = interactive ? terminal.writer()
             : new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         ReplShell s = new ReplShell(terminal, w -> new ReplEvaluator(session, loader, w), history, !interactive, out);

@@ -282,6 +282,10 @@ public final class ReplEvaluator {
         started();
         out.println("running '" + s.name() + "' (Ctrl-C stops it and removes its faults); the session's faults are healed first");
         ScenarioVerdict v = session.run(s, listener(), true);
+        if (v.errors().contains("interrupted")) {
+            out.println(s.name() + ": stopped before its end; no verdict");
+            return;
+        }
         out.println(s.name() + ": " + v.status().label());
         for (ScenarioVerdict.Result res : v.results()) {
             out.println("  " + (res.ok() ? "ok   " : "FAIL ") + res.expectation() + ": expected " + res.expected()
