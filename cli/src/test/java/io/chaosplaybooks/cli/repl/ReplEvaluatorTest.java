@@ -222,6 +222,18 @@ class ReplEvaluatorTest {
     }
 
     @Test
+    void loadReadsAPlaybooksScenariosAndReportsItsMistakes(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("mine.groovy");
+        Files.writeString(good, "scenario \"blip\" { inject down() on server(1) for 1.s }\n");
+        assertTrue(eval(":load " + good).contains("loaded 1 scenario from " + good + ": blip"));
+        assertTrue(eval("scenarios").contains("blip"));
+        Path bad = dir.resolve("bad.groovy");
+        Files.writeString(bad, "scenario \"x\" {\n  recovr 1.s\n}\n");
+        String out = eval(":load " + bad);
+        assertTrue(out.contains(":2:3: unknown word 'recovr'") && out.contains("nothing was loaded"), out);
+    }
+
+    @Test
     void quitEndsTheLoop() {
         assertEquals(ReplEvaluator.Next.QUIT, repl.eval(":quit"));
         assertTrue(eval(":frobnicate").contains("unknown command ':frobnicate'"));
