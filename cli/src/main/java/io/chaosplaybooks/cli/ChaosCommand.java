@@ -48,6 +48,7 @@ public final class ChaosCommand implements Runnable {
     private static Map<String, Supplier<Object>> commands() {
         Map<String, Supplier<Object>> m = new LinkedHashMap<>();
         m.put("run", RunCommand::new);
+        m.put("repl", ReplCommand::new);
         m.put("validate", ValidateCommand::new);
         m.put("list", ListCommand::new);
         m.put("load", LoadCommand::new);

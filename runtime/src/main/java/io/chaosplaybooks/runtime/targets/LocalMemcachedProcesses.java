@@ -81,6 +81,8 @@ final class LocalMemcachedProcesses implements ProvisionedTargets {
         return new LocalMemcachedProcesses(started, endpoints);
     }
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private record StartedProcess(Process process, int port) {}
 
     private static StartedProcess startOne(Path binary) throws IOException {
@@ -93,6 +95,10 @@ final class LocalMemcachedProcesses implements ProvisionedTargets {
             if ("root".equals(System.getProperty("user.name"))) {
                 command.addAll(List.of("-u", "root")); // memcached refuses to run as root without it
             }
+            // In a session of its own: a Ctrl-C at the terminal (sent to the whole foreground process group)
+            // must not kill the servers under a REPL that goes on, or under a run's cleanup. setsid execs in place
+            // (our child is no group leader), so the process is memcached itself.
+            if (Files.isExecutable(SETSID)) command.add(0, SETSID.toString());
             Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -1,0 +1,255 @@
+package io.chaosplaybooks.cli.repl;
+
+import io.chaosplaybooks.dsl.LoadResult;
+import io.chaosplaybooks.dsl.PlaybookLoader;
+import io.chaosplaybooks.dsl.plan.Playbook;
+import io.chaosplaybooks.runtime.faults.EmbeddedBackend;
+import io.chaosplaybooks.runtime.proxy.FaultEngine;
+import io.chaosplaybooks.runtime.proxy.ProxyInfo;
+import io.chaosplaybooks.runtime.run.LiveSession;
+import io.chaosplaybooks.runtime.targets.MemcachedStandIn;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Layer 1 of the REPL's tests: the evaluator alone, statements against a live session on the
+ * embedded engine and in-process memcached stand-ins; faults are looked at on the engine itself.
+ */
+class ReplEvaluatorTest {
+    final FaultEngine engine = new FaultEngine();
+    final List<MemcachedStandIn> standIns = new ArrayList<>();
+    final StringWriter text = new StringWriter();
+    final PlaybookLoader loader = new PlaybookLoader();
+    LiveSession session;
+    ReplEvaluator repl;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        open("servers 3", false);
+    }
+
+    void open(String playbook, boolean load) throws Exception {
+        LoadResult r = loader.loadText("test.groovy", playbook);
+        assertTrue(r.ok(), r.formatProblems());
+        Playbook pb = r.playbook();
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < pb.serverCount(); i++) {
+            MemcachedStandIn s = MemcachedStandIn.start("127.0.0.1", 0, 16 << 20);
+            standIns.add(s);
+            addresses.add("127.0.0.1:" + s.port());
+        }
+        session = new LiveSession(pb, new LiveSession.Config(addresses, 1, load,
+            id -> new EmbeddedBackend(engine, id, m -> text.append(m).append('\n')), m -> text.append(m).append('\n')));
+        repl = new ReplEvaluator(session, loader, new PrintWriter(text, true));
+    }
+
+    @AfterEach
+    void tearDown() {
+        session.close();
+        assertTrue(engine.proxies().isEmpty(), "closing the session deletes its proxies: " + engine.proxies().keySet());
+        standIns.forEach(MemcachedStandIn::close);
+        engine.close();
+    }
+
+    String eval(String input) {
+        int from = text.getBuffer().length();
+        assertEquals(ReplEvaluator.Next.CONTINUE, repl.eval(input));
+        return text.getBuffer().substring(from);
+    }
+
+    /** Toxics (and disabled proxies) per server name, as the engine has them. */
+    int toxicsOn(String server) {
+        ProxyInfo p = engine.proxies().values().stream().filter(x -> x.name().endsWith("-" + server)).findFirst().orElseThrow();
+        return p.toxics().size() + (p.enabled() ? 0 : 1);
+    }
+
+    int allToxics() {
+        return engine.proxies().values().stream().mapToInt(p -> p.toxics().size() + (p.enabled() ? 0 : 1)).sum();
+    }
+
+    @Test
+    void injectStaysUntilHeal() {
+        String out = eval("inject latency(200.ms) on server(2)");
+        assertTrue(out.contains("on: latency(200 ms) on server-2 (until heal)"), out);
+        assertEquals(3, engine.proxies().size(), "a proxy per server, started by the first statement");
+        assertEquals(1, toxicsOn("server-2"));
+        assertEquals(0, toxicsOn("server-1"));
+        assertTrue(eval("status").contains("latency(200 ms) on server-2  until heal"));
+        assertTrue(eval("heal").contains("healed 1 fault"));
+        assertEquals(0, allToxics());
+    }
+
+    @Test
+    void healOnATargetLeavesTheOthers() {
+        eval("inject packetLoss(0.1) on servers(1, 2)");
+        eval("inject down() on server(3)");
+        assertEquals(2, toxicsOn("server-1"), "loss goes both ways: a toxic per direction");
+        assertEquals(1, toxicsOn("server-3"), "down disables the proxy");
+        assertTrue(eval("heal server(1)").contains("healed 1 fault on server(1)"));
+        assertEquals(0, toxicsOn("server-1"));
+        assertEquals(2, toxicsOn("server-2"));
+        assertEquals(1, toxicsOn("server-3"));
+        eval("heal");
+        assertEquals(0, allToxics());
+    }
+
+    @Test
+    void timedInjectReturnsAtOnceAndEndsByItself() throws Exception {
+        long t0 = System.nanoTime();
+        String out = eval("inject packetLoss(0.1) on server(1) for 1.s");
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1) + TimeUnit.MILLISECONDS.toNanos(900),
+            "returns at once (the session's start aside)");
+        assertTrue(out.contains("for 1 s (ends by itself"), out);
+        assertEquals(2, toxicsOn("server-1"));
+        assertTrue(eval("status").matches("(?s).*packetLoss\\(10%\\) on server-1  \\d\\.\\d s left.*"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (allToxics() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(0, allToxics(), "the timed fault ended by itself");
+        while (!text.toString().contains("ended: ") && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(text.toString().contains("ended: inject packetLoss(0.1) on server(1) for 1.s"), text.toString());
+        assertTrue(eval("status").contains("faults: none"));
+    }
+
+    @Test
+    void mistakesPointAtTheUsersOwnLineAndColumnAndTheSessionGoesOn() {
+        String out = eval("inject latency(5.ms) on server(4)");
+        assertTrue(out.startsWith("<input>:1:25: server(4) does not exist"), out);
+        assertTrue(out.contains("  inject latency(5.ms) on server(4)\n                          ^"), out);
+        out = eval("parallel {\n  inject packetLoss(1.5) on server(1) for 1.s\n}");
+        assertTrue(out.contains("<input>:2:10: packetLoss rate must be between 0 and 1"), out);
+        out = eval("injec latency(5.ms) on server(1)");
+        assertTrue(out.contains("<input>:1:1: unknown word 'injec' in this statement; did you mean 'inject'?"), out);
+        assertFalse(session.started(), "nothing was started for statements that did not evaluate");
+        assertTrue(eval("inject latency(5.ms) on server(1)").contains("on: latency(5 ms) on server-1"));
+    }
+
+    @Test
+    void loadChangesOnlyWhatIsGiven() {
+        var before = session.load();
+        String out = eval("load { clients 7 }");
+        assertTrue(out.contains("load: 7 clients"), out);
+        assertEquals(7, session.load().clients());
+        assertEquals(before.keys(), session.load().keys());
+        assertEquals(before.timeout(), session.load().timeout());
+        assertTrue(eval("load { clientz 7 }").contains("<input>:1:8: unknown word 'clientz' in load { }"));
+    }
+
+    @Test
+    void savedSessionIsAScenarioThatValidates(@TempDir Path dir) throws Exception {
+        eval("inject latency(200.ms) on server(2)");
+        eval("inject packetLoss(0.1) on server(1) for 1.s");
+        Thread.sleep(1300);
+        eval("heal server(2)");
+        Path file = dir.resolve("saved.groovy");
+        assertTrue(eval(":save " + file).contains("saved 3 statements"));
+        String saved = Files.readString(file);
+        LoadResult r = new PlaybookLoader().load(file);
+        assertTrue(r.ok(), r.formatProblems() + saved);
+        var steps = r.playbook().scenarios().get(0).steps();
+        assertEquals(List.of("inject", "inject", "wait", "heal"), steps.stream().map(s -> s.word()).toList(), saved);
+        assertTrue(saved.contains("    inject packetLoss(0.1) on server(1) for 1.s\n    wait 0."), "the wait after a timed inject is what is left of the gap:\n" + saved);
+    }
+
+    @Test
+    void namedServersAreKeptInWrapperAndSave(@TempDir Path dir) throws Exception {
+        session.close();
+        open("server \"cache-a\"\nserver \"cache-b\"", false);
+        assertTrue(eval("inject latency(10.ms) on server(\"cache-b\")").contains("on server cache-b") || toxicsOn("cache-b") == 1);
+        assertTrue(eval("inject latency(10.ms) on server(\"cache-c\")").contains("<input>:1:"));
+        Path file = dir.resolve("named.groovy");
+        eval(":save " + file);
+        LoadResult r = new PlaybookLoader().load(file);
+        assertTrue(r.ok(), r.formatProblems());
+        assertEquals(List.of("cache-a", "cache-b"), r.playbook().servers().stream().map(s -> s.name()).toList());
+    }
+
+    @Test
+    void interruptCancelsARunningScenarioAndLeavesNoFault() throws Exception {
+        eval("scenario \"long\" { inject latency(100.ms) on allServers for 1.min }");
+        Thread t = new Thread(() -> repl.eval("run \"long\""));
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (allToxics() < 3 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(3, allToxics(), text.toString());
+        t.interrupt();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertEquals(0, allToxics(), "no fault is left after Ctrl-C");
+        assertTrue(text.toString().contains("cancelled"), text.toString());
+        assertTrue(eval("status").contains("faults: none"));
+    }
+
+    @Test
+    void resetRemovesEveryFaultAndForgetsTheRecord() {
+        eval("inject latency(10.ms) on allServers");
+        assertEquals(3, allToxics());
+        eval(":reset");
+        assertEquals(0, allToxics());
+        assertTrue(session.recorded().isEmpty());
+    }
+
+    @Test
+    void scenariosOfThePlaybookAndTheStdlibAreKnown() {
+        String out = eval("scenarios");
+        assertTrue(out.contains("packet-loss-10-pct") && out.contains("stdlib"), out);
+        assertTrue(eval("run \"packet-loss-10-pc\"").contains("did you mean 'packet-loss-10-pct'?"));
+    }
+
+    @Test
+    void everyHelpExampleEvaluatesWithoutAProblem() {
+        for (ReplHelp.Entry e : ReplHelp.WORDS.values()) {
+            assertTrue(ReplHelp.help(e.word()).startsWith(e.word() + ": "));
+            if (e.example() == null || e.word().equals("run") || e.word().equals("expect") || e.example().startsWith("expect")) continue;
+            String out = eval(e.example());
+            assertFalse(out.contains("<input>:") || out.contains("error"), e.word() + ": " + out);
+            eval("heal");
+        }
+        assertTrue(eval("help nonsense").contains("no help for 'nonsense'"));
+    }
+
+    @Test
+    void loadReadsAPlaybooksScenariosAndReportsItsMistakes(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("mine.groovy");
+        Files.writeString(good, "scenario \"blip\" { inject down() on server(1) for 1.s }\n");
+        assertTrue(eval(":load " + good).contains("loaded 1 scenario from " + good + ": blip"));
+        assertTrue(eval("scenarios").contains("blip"));
+        Path bad = dir.resolve("bad.groovy");
+        Files.writeString(bad, "scenario \"x\" {\n  recovr 1.s\n}\n");
+        String out = eval(":load " + bad);
+        assertTrue(out.contains(":2:3: unknown word 'recovr'") && out.contains("nothing was loaded"), out);
+    }
+
+    @Test
+    void quitEndsTheLoop() {
+        assertEquals(ReplEvaluator.Next.QUIT, repl.eval(":quit"));
+        assertTrue(eval(":frobnicate").contains("unknown command ':frobnicate'"));
+    }
+
+    @Test
+    void expectIsJudgedOverTheLastSecondsOfLoad() throws Exception {
+        session.close();
+        open("servers 2\nload { clients 4 }", true);
+        String out = eval("expect errorRate < 50.percent");
+        assertTrue(out.contains("PASS errorRate < 50%: measured "), out);
+        out = eval("expect throughput > 1_000_000_000.perSecond");
+        assertTrue(out.contains("FAIL throughput > "), out);
+        out = eval("expect breaker(server(1)).closed");
+        assertTrue(out.contains("PASS breaker(server(1)).closed"), out);
+        out = eval("expect recoveredWithin(2.s)");
+        assertTrue(out.contains("recover") && !out.contains("PASS"), out);
+    }
+}
