@@ -7,10 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -21,16 +18,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(120)
 class LoadCommandTest {
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = ChaosCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRunner.Result run(String... args) {
+        return CliRunner.run(args);
     }
 
     @Test
@@ -58,7 +47,7 @@ class LoadCommandTest {
 
     @Test
     void summaryAndPlainLinesWhenNotATerminal() {
-        Result r = run("load", "--operations", "3000", "--server-count", "1", "--clients", "2", "--keys", "100", "--metrics-port", "0");
+        CliRunner.Result r = run("load", "--operations", "3000", "--server-count", "1", "--clients", "2", "--keys", "100", "--metrics-port", "0");
         assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("Metrics: http://127.0.0.1:"), r.out());
         assertTrue(r.out().contains("Summary: 3,000 operations"), r.out());
@@ -84,7 +73,7 @@ class LoadCommandTest {
         "--keys|many|Invalid value for option '--keys'",
     })
     void badValuesAreOneClearLineAndExit2(String option, String value, String expected) {
-        Result r = option.equals("--metrics-port") ? run("load", option, value) : run("load", option, value, "--metrics-port", "0");
+        CliRunner.Result r = option.equals("--metrics-port") ? run("load", option, value) : run("load", option, value, "--metrics-port", "0");
         assertEquals(ExitCodes.INVALID, r.exitCode(), r.err());
         assertTrue(r.err().contains(expected), "stderr: " + r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -94,7 +83,7 @@ class LoadCommandTest {
     @Test
     void aMetricsPortInUseIsOneLineAndExit3() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Result r = run("load", "--duration", "2s", "--metrics-port", Integer.toString(taken.getLocalPort()));
+            CliRunner.Result r = run("load", "--duration", "2s", "--metrics-port", Integer.toString(taken.getLocalPort()));
             assertEquals(ExitCodes.RUNTIME_ERROR, r.exitCode());
             assertEquals("chaos: cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()
                 + ": the port is in use (pick another with --metrics-port)", r.err().strip());
@@ -110,7 +99,7 @@ class LoadCommandTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        Result r = run("load", "--servers", "127.0.0.1:" + deadPort, "--duration", "2s", "--metrics-port", "0", "--no-prefill");
+        CliRunner.Result r = run("load", "--servers", "127.0.0.1:" + deadPort, "--duration", "2s", "--metrics-port", "0", "--no-prefill");
         assertEquals(ExitCodes.RUNTIME_ERROR, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("every operation failed: are the servers reachable?"), r.err());
         assertTrue(r.out().contains("Summary:"), "the summary is still printed: " + r.out());
@@ -118,7 +107,7 @@ class LoadCommandTest {
 
     @Test
     void helpTeachesWithExamples() {
-        Result r = run("load", "--help");
+        CliRunner.Result r = run("load", "--help");
         assertEquals(ExitCodes.OK, r.exitCode());
         for (String s : List.of("--servers", "--rate", "--mix", "--duration", "--metrics-port", "--json", "Examples:", "chaos load --rate 5000")) {
             assertTrue(r.out().contains(s), "help lacks " + s);

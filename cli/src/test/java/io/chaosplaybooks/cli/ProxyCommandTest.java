@@ -24,21 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProxyCommandTest {
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = ChaosCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRunner.Result run(String... args) {
+        return CliRunner.run(args);
     }
 
     @Test
     void helpTeachesWithACurlExample() {
-        Result r = run("proxy", "--help");
+        CliRunner.Result r = run("proxy", "--help");
         assertEquals(0, r.exitCode());
         assertTrue(r.out().contains("curl -s -XPOST localhost:8474/proxies"), r.out());
         assertTrue(r.out().contains("--config"));
@@ -85,7 +77,7 @@ class ProxyCommandTest {
     void apiPortInUseIsOneLineAndExit3() throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Result r = run("proxy", "--port", String.valueOf(taken.getLocalPort()));
+            CliRunner.Result r = run("proxy", "--port", String.valueOf(taken.getLocalPort()));
             assertEquals(ExitCodes.RUNTIME_ERROR, r.exitCode());
             assertTrue(r.err().contains("address already in use"), r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
@@ -94,12 +86,12 @@ class ProxyCommandTest {
 
     @Test
     void missingOrBadConfigIsExit2(@TempDir Path dir) throws IOException {
-        Result missing = run("proxy", "--port", "0", "--config", dir.resolve("nope.json").toString());
+        CliRunner.Result missing = run("proxy", "--port", "0", "--config", dir.resolve("nope.json").toString());
         assertEquals(ExitCodes.INVALID, missing.exitCode());
         assertTrue(missing.err().contains("config file not found"), missing.err());
 
         Path bad = Files.writeString(dir.resolve("bad.json"), "[{\"name\":\"cache\"}]");
-        Result noUpstream = run("proxy", "--port", "0", "--config", bad.toString());
+        CliRunner.Result noUpstream = run("proxy", "--port", "0", "--config", bad.toString());
         assertEquals(ExitCodes.INVALID, noUpstream.exitCode());
         assertTrue(noUpstream.err().contains("upstream"), noUpstream.err());
 

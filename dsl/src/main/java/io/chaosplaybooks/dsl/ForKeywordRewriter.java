@@ -35,7 +35,6 @@ public final class ForKeywordRewriter {
         var vocabulary = lexer.getVocabulary();
         char[] out = null;
         String previous = null; // symbolic name of the previous significant token; null at start
-        String beforeParen = null;
         // For each open '(' whether it opened an if/while/for/switch head.
         Deque<Boolean> parens = new ArrayDeque<>();
         boolean lastClosedHead = false;
@@ -58,7 +57,6 @@ public final class ForKeywordRewriter {
                 } else if ("RPAREN".equals(name)) {
                     lastClosedHead = !parens.isEmpty() && parens.pop();
                 }
-                beforeParen = previous;
                 previous = name;
             }
         } catch (RuntimeException | GroovySyntaxError lexError) {

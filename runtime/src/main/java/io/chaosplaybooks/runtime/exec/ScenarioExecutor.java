@@ -2,7 +2,6 @@ package io.chaosplaybooks.runtime.exec;
 
 import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.Scenario;
-import io.chaosplaybooks.dsl.plan.Target;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,7 +117,7 @@ public final class ScenarioExecutor {
                     List<FaultBackend.Handle> handles = it.next();
                     handles.removeIf(h -> {
                         if (servers != null && !servers.contains(h.server())) return false;
-                        remove(scenario, h, heal.target() == null ? "heal" : "heal " + describe(heal.target()), deadline, errors);
+                        remove(scenario, h, heal.target() == null ? "heal" : "heal " + heal.target().describe(), deadline, errors);
                         return true;
                     });
                     if (handles.isEmpty()) it.remove();
@@ -132,10 +131,6 @@ public final class ScenarioExecutor {
             }
             case ActionPlan.End e -> { }
         }
-    }
-
-    private static String describe(Target t) {
-        return t.describe();
     }
 
     private void remove(String scenario, FaultBackend.Handle h, String why, long planned, List<String> errors) {

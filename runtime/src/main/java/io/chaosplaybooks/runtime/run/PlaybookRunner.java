@@ -1,5 +1,6 @@
 package io.chaosplaybooks.runtime.run;
 
+import io.chaosplaybooks.dsl.plan.Expectation;
 import io.chaosplaybooks.dsl.plan.PlanTimeline;
 import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
@@ -364,15 +365,13 @@ public final class PlaybookRunner {
         long from = o.startNanos(), to = o.startNanos() + o.plan().lengthNanos();
         var seconds = seen.seconds(from, to);
         long ops = seconds.stream().mapToLong(LoadSecond::operations).sum();
-        long errors = seconds.stream().mapToLong(LoadSecond::errors).sum();
-        Histogram h = new Histogram(3);
-        seconds.stream().filter(s -> s.latencyMicros() != null).forEach(s -> h.add(s.latencyMicros()));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("operations", ops);
-        m.put("errors", errors);
-        m.put("errorRate", ops == 0 ? 0 : (double) errors / ops);
-        m.put("opsPerSecond", seconds.isEmpty() ? 0 : Math.round(ops / seconds.stream().mapToDouble(LoadSecond::seconds).sum()));
-        m.put("p99Ms", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0);
+        m.put("errors", seconds.stream().mapToLong(LoadSecond::errors).sum());
+        // The same arithmetic the verdict uses, so the summary and the expectations agree.
+        m.put("errorRate", ExpectationJudge.value(Expectation.Metric.ERROR_RATE, seconds));
+        m.put("opsPerSecond", Math.round(ExpectationJudge.value(Expectation.Metric.THROUGHPUT, seconds)));
+        m.put("p99Ms", ExpectationJudge.value(Expectation.Metric.P99, seconds));
         m.put("breakerOpenings", seen.breakerEvents(from, to).stream().filter(e -> e.to().equals("OPEN")).count());
         return m;
     }

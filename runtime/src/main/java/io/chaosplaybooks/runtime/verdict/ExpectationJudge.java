@@ -92,7 +92,8 @@ public final class ExpectationJudge {
         return h;
     }
 
-    static double value(Expectation.Metric metric, List<LoadSecond> seconds) {
+    /** A metric over load seconds: errors / attempts, attempts per second, or a percentile of the merged histograms (ms). */
+    public static double value(Expectation.Metric metric, List<LoadSecond> seconds) {
         long ops = seconds.stream().mapToLong(LoadSecond::operations).sum();
         long errors = seconds.stream().mapToLong(LoadSecond::errors).sum();
         double span = seconds.stream().mapToDouble(LoadSecond::seconds).sum();
