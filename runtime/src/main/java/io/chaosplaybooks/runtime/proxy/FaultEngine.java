@@ -22,6 +22,7 @@ public final class FaultEngine implements AutoCloseable {
     private static final Set<String> STREAMS = Set.of("upstream", "downstream");
 
     private final Map<String, Proxy> proxies = new TreeMap<>();
+    private final IoLoopGroup loops = new IoLoopGroup();
 
     /** Creates and (unless {@code enabled} is false) starts a proxy; 409 if the name is taken, 500 if the port is. */
     public synchronized ProxyInfo createProxy(ProxySpec spec) {
@@ -36,7 +37,7 @@ public final class FaultEngine implements AutoCloseable {
         return proxy.info();
     }
 
-    private static Proxy newProxy(ProxySpec spec) {
+    private Proxy newProxy(ProxySpec spec) {
         if (spec == null || spec.name() == null || spec.name().isBlank()) {
             throw FaultEngineException.badRequest("missing required field: name");
         }
@@ -49,7 +50,7 @@ public final class FaultEngine implements AutoCloseable {
         String listen = spec.listen() == null || spec.listen().isBlank() ? "127.0.0.1:0" : spec.listen();
         Addresses.parse(listen, "listen");
         Addresses.parse(spec.upstream(), "upstream");
-        return new Proxy(spec.name(), listen, spec.upstream());
+        return new Proxy(spec.name(), listen, spec.upstream(), loops);
     }
 
     /**
@@ -254,6 +255,7 @@ public final class FaultEngine implements AutoCloseable {
             p.disable();
         }
         proxies.clear();
+        loops.close(); // after the connections' closes were posted: the loops run them before they stop
     }
 
     public String version() {

@@ -1,72 +1,68 @@
 package io.chaosplaybooks.runtime.proxy;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One direction of a proxied connection: reads the source socket and writes the target socket.
+ * One direction of a proxied connection: reads the source socket and writes the target socket, on
+ * the connection's {@link IoLoop}.
  *
  * <pre>
- *   reader thread: read ─┬─ no toxics, nothing queued ──────────────────────────► write (fast path)
- *                        └─ ToxicChain ─► queue of (bytes | end, due time) ─┬─► write when due
- *                                                                           │   (reader if due now,
- *                                                                           └──  else delivery thread)
+ *   source readable ─┬─ no toxics, nothing queued ─────────────────────────► write (fast path)
+ *                    └─ ToxicChain ─► queue of (bytes | end, due time) ─► write when due
+ *                                                 ▲            (loop timer; OP_WRITE when the
+ *                                                 │             target's send buffer is full)
+ *                               toxic added/updated/removed: queued data released, loop told
  * </pre>
  *
- * With no toxics the reader writes straight through, so an idle proxy costs a thread pair per
- * connection and one copy. The delivery thread starts only when something is due later. Exactly one
- * thread writes at a time ({@code delivering}), and the fast path is taken only when the queue is
- * empty, so bytes are never reordered. When a toxic is updated or removed, everything queued is made
- * due at once: data a toxic was holding is passed on, never dropped.
+ * With no toxics a read is written straight from the loop's buffer, so a toxic-free proxy costs one
+ * read and one write per chunk and no copy. The fast path is taken only when the queue is empty, so
+ * bytes are never reordered. When a toxic is updated or removed, everything queued is made due at
+ * once: data a toxic was holding is passed on, never dropped. When more than
+ * {@link #MAX_QUEUED_BYTES} are queued the link stops reading, so a stalled toxic pushes back on the
+ * sender through TCP.
  *
- * <p>All state is guarded by the connection's lock, shared by both directions so that closing the
- * connection from either side never takes two locks.
+ * <p>State is guarded by the connection's lock, shared by both directions; sockets are touched only
+ * on the loop's thread. Other threads change the chain under the lock and then {@link #chainChanged}.
  */
-final class Link implements FlowOutput {
-    static final int BUFFER_SIZE = 64 * 1024;
-    /**
-     * Readers start with a small buffer and switch to {@link #BUFFER_SIZE} the first time a read fills
-     * it: request/response traffic never needs more, and 10,000 idle connections then hold 160 MB less.
-     */
-    static final int INITIAL_BUFFER_SIZE = 8 * 1024;
-    /** Queued bytes beyond which the reader stops reading, so a stalled toxic pushes back on the sender through TCP. */
+final class Link extends IoLoop.Timed implements FlowOutput {
     static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
 
     private final ProxyConnection connection;
     private final Object lock;
     final String stream;
-    private final Socket source;
-    private final Socket target;
+    private final SocketChannel source;
+    private final SocketChannel target;
     private final LongAdder bytesOut;
     final ToxicChain chain = new ToxicChain(this);
 
-    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private final ArrayDeque<Item> queue = new ArrayDeque<>(4);
     private long queuedBytes;
-    private boolean delivering;
-    private Thread deliveryThread;
+    /** The source sent its FIN: nothing more to read. */
+    private boolean sourceDone;
+    /** The target's send buffer is full: the head of the queue waits for OP_WRITE. */
+    private boolean blocked;
     private boolean ended;
+    private boolean servicePosted;
 
-    /** A queued event: bytes to write, or the end of the stream. Due time is mutable: a toxic change releases it. */
+    /** A queued event: bytes to write (the buffer's position tracks a partial write), or the end of the stream. */
     private static final class Item {
-        final byte[] bytes;
+        final ByteBuffer bytes;
         final EndKind end;
+        /** Mutable: a toxic change releases it. */
         long due;
 
-        Item(byte[] bytes, EndKind end, long due) {
+        Item(ByteBuffer bytes, EndKind end, long due) {
             this.bytes = bytes;
             this.end = end;
             this.due = due;
         }
     }
 
-    Link(ProxyConnection connection, String stream, Socket source, Socket target, LongAdder bytesOut) {
+    Link(ProxyConnection connection, String stream, SocketChannel source, SocketChannel target, LongAdder bytesOut) {
         this.connection = connection;
         this.lock = connection;
         this.stream = stream;
@@ -75,68 +71,167 @@ final class Link implements FlowOutput {
         this.bytesOut = bytesOut;
     }
 
-    /** The reader loop; runs on its own platform thread until the source ends or the connection closes. */
-    void pump() {
-        byte[] buffer = new byte[INITIAL_BUFFER_SIZE];
+    // ---- the loop's calls ----
+
+    /** Loop thread: the source has bytes (or its end) to read. */
+    void readable() {
+        ByteBuffer buffer = connection.loop.readBuffer;
+        buffer.clear();
+        int n;
         try {
-            InputStream in = source.getInputStream();
-            OutputStream out = target.getOutputStream();
-            while (true) {
-                int n = in.read(buffer);
-                boolean direct;
-                synchronized (lock) {
-                    if (connection.isClosed()) {
-                        return;
-                    }
-                    direct = chain.isEmpty() && queue.isEmpty() && !delivering;
-                    if (n < 0) {
-                        if (direct) {
-                            endNow(EndKind.EOF);
-                        } else {
-                            chain.end(EndKind.EOF, Times.now());
-                            armTimers();
-                        }
-                        break;
-                    }
-                    if (!direct) {
-                        chain.data(Arrays.copyOf(buffer, n), Times.now());
-                        armTimers();
-                    }
-                }
-                if (direct) {
-                    out.write(buffer, 0, n);
-                    bytesOut.add(n);
-                } else {
-                    deliverDue();
-                    awaitRoom();
-                }
-                if (n == buffer.length && buffer.length < BUFFER_SIZE) {
-                    buffer = new byte[BUFFER_SIZE]; // bulk traffic: fewer, larger reads
-                }
-            }
-            deliverDue();
+            n = source.read(buffer);
         } catch (IOException e) {
-            // Reset by a peer, or our own close: either way this connection is over.
-            connection.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            connection.close();
+            connection.close(); // reset by a peer, or our own close: either way this connection is over
+            return;
         }
-    }
-
-    /** Under the lock: a toxic may have armed a timer (reset_peer on first data); someone must wait for it. */
-    private void armTimers() {
-        if (deliveryThread == null && chain.nextTimer() != Times.NEVER) {
-            startDeliveryThread();
+        if (n == 0) {
+            return;
         }
-        lock.notifyAll();
-    }
-
-    private void awaitRoom() throws InterruptedException {
         synchronized (lock) {
-            while (queuedBytes > MAX_QUEUED_BYTES && !connection.isClosed()) {
-                lock.wait();
+            if (connection.isClosed()) {
+                return;
             }
+            long now = Times.now();
+            boolean direct = chain.isEmpty() && queue.isEmpty();
+            if (n < 0) {
+                sourceDone = true;
+                if (direct) {
+                    endNow(EndKind.EOF);
+                } else {
+                    chain.end(EndKind.EOF, now);
+                }
+            } else if (direct) {
+                buffer.flip();
+                if (!write(buffer)) {
+                    return;
+                }
+                if (buffer.hasRemaining()) {
+                    ByteBuffer rest = ByteBuffer.allocate(buffer.remaining());
+                    rest.put(buffer).flip();
+                    data(rest, now);
+                }
+            } else {
+                byte[] bytes = new byte[n];
+                buffer.flip();
+                buffer.get(bytes);
+                chain.data(bytes, now);
+            }
+            serviceLocked(now);
+        }
+    }
+
+    /** Loop thread: the target's send buffer has room again. */
+    void writable() {
+        synchronized (lock) {
+            blocked = false;
+            serviceLocked(Times.now());
+        }
+    }
+
+    @Override
+    void timerDue() {
+        synchronized (lock) {
+            serviceLocked(Times.now());
+        }
+    }
+
+    /** Loop thread, when the connection starts: toxics copied onto it may have armed timers. */
+    void start() {
+        synchronized (lock) {
+            serviceLocked(Times.now());
+        }
+    }
+
+    boolean wantsRead() {
+        return !sourceDone && queuedBytes <= MAX_QUEUED_BYTES;
+    }
+
+    boolean wantsWrite() {
+        return blocked;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /**
+     * Under the lock, on the loop: fires due toxic timers, writes what is due, and sets the loop's
+     * timer for what is due next and the sockets' interest for what the link waits for.
+     */
+    private void serviceLocked(long now) {
+        if (connection.isClosed()) {
+            return;
+        }
+        if (chain.nextTimer() <= now) {
+            chain.fireDueTimers(now);
+        }
+        deliverDue(now);
+        if (connection.isClosed()) {
+            return;
+        }
+        long next = chain.nextTimer();
+        Item head = queue.peek();
+        if (head != null && !blocked) {
+            next = Math.min(next, head.due);
+        }
+        connection.loop.schedule(this, next);
+        connection.updateInterest();
+    }
+
+    /** Writes every queued item that is due, in order, until the target's buffer is full. */
+    private void deliverDue(long now) {
+        Item head;
+        while ((head = queue.peek()) != null && head.due <= now) {
+            if (head.end != null) {
+                queue.poll();
+                endNow(head.end);
+                return;
+            }
+            if (!write(head.bytes)) {
+                return;
+            }
+            if (head.bytes.hasRemaining()) {
+                blocked = true;
+                return;
+            }
+            queue.poll();
+            queuedBytes -= head.bytes.limit();
+        }
+        blocked = false;
+    }
+
+    /** One non-blocking write; false (and the connection closed) if the target is gone. */
+    private boolean write(ByteBuffer bytes) {
+        try {
+            int n = target.write(bytes);
+            bytesOut.add(n);
+            return true;
+        } catch (IOException e) {
+            connection.close();
+            return false;
+        }
+    }
+
+    // ---- changes from other threads ----
+
+    /** Under the lock, from any thread, after the chain changed: queued data released, the loop told. */
+    void chainChanged(boolean releaseQueued) {
+        if (releaseQueued) {
+            long now = Times.now();
+            for (Item item : queue) {
+                item.due = Math.min(item.due, now);
+            }
+        }
+        if (!servicePosted) {
+            servicePosted = true;
+            connection.loop.execute(this::postedService);
+        }
+    }
+
+    private void postedService() {
+        synchronized (lock) {
+            servicePosted = false;
+            serviceLocked(Times.now());
         }
     }
 
@@ -144,12 +239,15 @@ final class Link implements FlowOutput {
 
     @Override
     public void data(byte[] bytes, long at) {
+        data(ByteBuffer.wrap(bytes), at);
+    }
+
+    private void data(ByteBuffer bytes, long at) {
         if (ended) {
             return;
         }
         queue.add(new Item(bytes, null, at));
-        queuedBytes += bytes.length;
-        scheduleDelivery(at);
+        queuedBytes += bytes.remaining();
     }
 
     @Override
@@ -163,129 +261,11 @@ final class Link implements FlowOutput {
             return;
         }
         queue.add(new Item(null, kind, at));
-        scheduleDelivery(at);
     }
 
     @Override
     public void endAfter(EndKind kind, long deadline) {
         throw new UnsupportedOperationException("timers belong to toxics");
-    }
-
-    private void scheduleDelivery(long due) {
-        if (due > Times.now() && deliveryThread == null) {
-            startDeliveryThread();
-        }
-        lock.notifyAll();
-    }
-
-    /** Called under the lock after the chain changed: toxic timers may be armed, queued data released. */
-    void chainChanged(boolean releaseQueued) {
-        if (releaseQueued) {
-            long now = Times.now();
-            for (Item item : queue) {
-                item.due = Math.min(item.due, now);
-            }
-        }
-        if (deliveryThread == null && (chain.nextTimer() != Times.NEVER || !queue.isEmpty())) {
-            startDeliveryThread();
-        }
-        lock.notifyAll();
-    }
-
-    private void startDeliveryThread() {
-        deliveryThread = ProxyConnection.newThread(connection.threadName(stream + "-delivery"), this::deliveryLoop);
-        deliveryThread.start();
-    }
-
-    /** Waits for the next due item or toxic timer; lives as long as the connection. */
-    private void deliveryLoop() {
-        try {
-            while (true) {
-                synchronized (lock) {
-                    while (true) {
-                        if (connection.isClosed() || ended && queue.isEmpty()) {
-                            return;
-                        }
-                        long now = Times.now();
-                        if (chain.nextTimer() <= now) {
-                            chain.fireDueTimers(now);
-                            continue;
-                        }
-                        Item head = queue.peek();
-                        if (head != null && head.due <= now && !delivering) {
-                            break;
-                        }
-                        long wakeAt = chain.nextTimer();
-                        if (head != null && !delivering) {
-                            wakeAt = Math.min(wakeAt, head.due);
-                        }
-                        if (wakeAt == Times.NEVER) {
-                            lock.wait();
-                        } else {
-                            long nanos = wakeAt - now;
-                            lock.wait(nanos / 1_000_000, (int) (nanos % 1_000_000));
-                        }
-                    }
-                }
-                deliverDue();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            connection.close();
-        }
-    }
-
-    /**
-     * Writes every queued item that is due, in order; returns at once if another thread is writing.
-     * Due items are taken in one batch under one lock (up to and including an end), so an idle
-     * toxic (latency 0) costs a copy and two lock round trips per chunk, not more.
-     */
-    private void deliverDue() throws IOException {
-        List<Item> batch = new ArrayList<>(4);
-        while (true) {
-            batch.clear();
-            synchronized (lock) {
-                if (delivering || connection.isClosed()) {
-                    return;
-                }
-                long now = Times.now();
-                Item head;
-                while ((head = queue.peek()) != null && head.due <= now) {
-                    batch.add(queue.poll());
-                    if (head.end != null) {
-                        break;
-                    }
-                }
-                if (batch.isEmpty()) {
-                    return;
-                }
-                delivering = true; // the queue may now be empty: this flag keeps the fast path off
-            }
-            try {
-                OutputStream out = target.getOutputStream();
-                for (Item item : batch) {
-                    if (item.bytes != null) {
-                        out.write(item.bytes);
-                        bytesOut.add(item.bytes.length);
-                    }
-                }
-            } finally {
-                synchronized (lock) {
-                    delivering = false;
-                    for (Item item : batch) {
-                        if (item.bytes != null) {
-                            queuedBytes -= item.bytes.length;
-                        }
-                    }
-                    Item last = batch.getLast();
-                    if (last.end != null) {
-                        endNow(last.end);
-                    }
-                    lock.notifyAll();
-                }
-            }
-        }
     }
 
     /** Under the lock. */
@@ -295,13 +275,9 @@ final class Link implements FlowOutput {
         }
         if (kind == EndKind.EOF) {
             ended = true;
-            connection.halfClose(this, target);
+            connection.halfClose(target);
         } else {
             connection.close();
         }
-    }
-
-    boolean ended() {
-        return ended;
     }
 }

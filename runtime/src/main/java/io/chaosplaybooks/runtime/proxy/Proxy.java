@@ -2,8 +2,9 @@ package io.chaosplaybooks.runtime.proxy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,13 +34,15 @@ final class Proxy {
     private final List<InstalledToxic> upstreamToxics = new ArrayList<>();
     private final List<InstalledToxic> downstreamToxics = new ArrayList<>();
     private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
-    private ServerSocket listener;
+    private final IoLoopGroup loops;
+    private ServerSocketChannel listener;
     private Thread acceptThread;
     final LongAdder bytesUpstream = new LongAdder();
     final LongAdder bytesDownstream = new LongAdder();
 
-    Proxy(String name, String listen, String upstream) {
+    Proxy(String name, String listen, String upstream, IoLoopGroup loops) {
         this.name = name;
+        this.loops = loops;
         this.listen = listen;
         this.upstream = upstream;
     }
@@ -80,20 +83,23 @@ final class Proxy {
             return;
         }
         InetSocketAddress address = Addresses.parse(listen, "listen");
-        ServerSocket socket;
+        ServerSocketChannel socket = null;
         try {
-            socket = new ServerSocket();
-            socket.setReuseAddress(true);
+            socket = ServerSocketChannel.open();
+            socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             socket.bind(address, 1024);
         } catch (IOException e) {
+            closeQuietly(socket);
             throw new FaultEngineException(500,
                 "proxy " + name + ": cannot listen on " + listen + ": " + e.getMessage(), e);
         }
         listener = socket;
-        listen = Addresses.format(socket.getInetAddress(), socket.getLocalPort());
+        InetSocketAddress bound = (InetSocketAddress) socket.socket().getLocalSocketAddress();
+        listen = Addresses.format(bound.getAddress(), bound.getPort());
         enabled = true;
-        ServerSocket acceptingOn = socket;
-        acceptThread = ProxyConnection.newThread("proxy-" + name + "-accept", () -> acceptLoop(acceptingOn));
+        ServerSocketChannel acceptingOn = socket;
+        acceptThread = Thread.ofPlatform().name("proxy-" + name + "-accept").daemon(true)
+            .unstarted(() -> acceptLoop(acceptingOn));
         acceptThread.start();
     }
 
@@ -104,11 +110,7 @@ final class Proxy {
                 return;
             }
             enabled = false;
-            try {
-                listener.close();
-            } catch (IOException ignored) {
-                // Closing is all we wanted.
-            }
+            closeQuietly(listener);
             listener = null;
             // The JDK closes a listening socket's descriptor only once the thread blocked in accept()
             // has left it: wait, so that re-enabling can bind the same port again.
@@ -148,37 +150,43 @@ final class Proxy {
         }
     }
 
-    private void acceptLoop(ServerSocket socket) {
+    private void acceptLoop(ServerSocketChannel socket) {
         while (true) {
-            Socket client;
+            SocketChannel client;
             try {
                 client = socket.accept();
             } catch (IOException e) {
                 return; // listener closed: disabled or deleted
             }
-            ProxyConnection.newThread("proxy-" + name + "-conn", () -> serve(client)).start();
+            // Connecting upstream may take up to the connect timeout: not on the accept thread.
+            Thread.ofVirtual().name("proxy-" + name + "-connect").start(() -> connect(client));
         }
     }
 
-    /** Runs on the connection's upstream thread: connect upstream, then copy until done. */
-    private void serve(Socket client) {
-        Socket server = new Socket();
+    /** Connects upstream, then hands both sockets to an event loop. */
+    private void connect(SocketChannel client) {
+        SocketChannel server = null;
         try {
-            client.setTcpNoDelay(true);
-            server.setTcpNoDelay(true);
-            server.connect(Addresses.parse(upstream(), "upstream"), CONNECT_TIMEOUT_MS);
+            server = SocketChannel.open();
+            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            server.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            server.socket().connect(Addresses.parse(upstream(), "upstream"), CONNECT_TIMEOUT_MS);
+            client.configureBlocking(false);
+            server.configureBlocking(false);
         } catch (IOException | FaultEngineException e) {
             // Upstream down: as Toxiproxy, accept the client and close it.
             closeQuietly(client);
             closeQuietly(server);
             return;
         }
-        ProxyConnection connection = new ProxyConnection(this, client, server);
+        IoLoop loop = loops.next();
+        ProxyConnection connection = new ProxyConnection(this, loop, client, server);
         if (!register(connection)) {
-            connection.close();
+            closeQuietly(client);
+            closeQuietly(server);
             return;
         }
-        connection.run();
+        loop.execute(connection::start);
     }
 
     private boolean register(ProxyConnection connection) {
@@ -195,8 +203,6 @@ final class Proxy {
                 for (InstalledToxic t : downstreamToxics) {
                     connection.downstream.chain.add(t.name(), t.toxic(), t.toxicity(), now);
                 }
-                connection.upstream.chainChanged(false);
-                connection.downstream.chainChanged(false);
             }
             return true;
         }
@@ -278,9 +284,12 @@ final class Proxy {
         }
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        if (c == null) {
+            return;
+        }
         try {
-            s.close();
+            c.close();
         } catch (IOException ignored) {
             // Gone either way.
         }

@@ -43,6 +43,10 @@ public final class ProxyBenchmark {
             serve(args[1]);
             return;
         }
+        if (args.length == 3 && args[0].equals("hold")) {
+            hold(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            return;
+        }
         if (args.length == 5 && args[0].equals("loss")) {
             loss(args[1], Double.parseDouble(args[2]), Integer.parseInt(args[3]), args[4].equals("adaptive"));
             return;
@@ -109,12 +113,14 @@ public final class ProxyBenchmark {
 
     /**
      * For an external load generator (memcaslap): proxies "plain" and "latency0" (0 ms latency toxics
-     * on both streams) to the upstream, and the {@link BareForwarder} control; prints their ports,
+     * on both streams) to the upstream, and the {@link BareForwarder} and {@link BareEventLoopForwarder} controls; prints their ports,
      * serves until stdin closes.
      */
     private static void serve(String upstream) throws IOException {
         InetSocketAddress upstreamAddress = new InetSocketAddress("127.0.0.1", Integer.parseInt(upstream.substring(upstream.lastIndexOf(':') + 1)));
-        try (FaultEngine engine = new FaultEngine(); BareForwarder bare = new BareForwarder(upstreamAddress)) {
+        int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())); // as the engine's IoLoopGroup
+        try (FaultEngine engine = new FaultEngine(); BareForwarder bare = new BareForwarder(upstreamAddress);
+             BareEventLoopForwarder bareLoop = new BareEventLoopForwarder(upstreamAddress, loops)) {
             int plainPort = engine.createProxy(ProxySpec.of("plain", "127.0.0.1:0", upstream)).listenPort();
             int toxicPort = engine.createProxy(ProxySpec.of("latency0", "127.0.0.1:0", upstream)).listenPort();
             engine.addToxic("latency0", ToxicSpec.of("latency", "downstream", Map.of("latency", 0)));
@@ -122,6 +128,7 @@ public final class ProxyBenchmark {
             System.out.println("plain " + plainPort);
             System.out.println("latency0 " + toxicPort);
             System.out.println("bare " + bare.port());
+            System.out.println("bareloop " + bareLoop.port());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // Serve until the script closes our stdin.
@@ -297,29 +304,57 @@ public final class ProxyBenchmark {
         throw new IOException("connection closed");
     }
 
-    /** Opens idle connections through the engine and reports what each costs. */
+    /**
+     * Opens idle connections through the engine and reports what each costs the engine's process.
+     * The client sockets are held by a child JVM ({@code hold} mode), so that this process has only
+     * the engine's two descriptors per connection, as in real use.
+     */
     private static void idleConnections(FaultEngine engine, int port, int count) throws Exception {
         long heapBefore = heapAfterGc();
         long rssBefore = rssBytes();
         int threadsBefore = Thread.activeCount();
-        List<Socket> sockets = new ArrayList<>(count);
+        String javaBinary = ProcessHandle.current().info().command().orElse("java");
+        Process holder = new ProcessBuilder(javaBinary, "-Xss256k", "-cp", System.getProperty("java.class.path"),
+            ProxyBenchmark.class.getName(), "hold", String.valueOf(port), String.valueOf(count))
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            for (int i = 0; i < count; i++) {
-                Socket s = new Socket("127.0.0.1", port);
-                sockets.add(s);
-                // One round trip so the connection is fully set up (upstream connected, both readers blocked).
-                s.getOutputStream().write("x".getBytes());
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            if (ready == null || !ready.startsWith("holding")) {
+                System.out.println("idle connections: the holder process failed: " + ready);
+                return;
             }
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (openConnections(engine) < count && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
+            Thread.sleep(500); // let the last connections settle
             int open = openConnections(engine);
             long heap = heapAfterGc() - heapBefore;
             long rss = rssBytes() - rssBefore;
             int threads = Thread.activeCount() - threadsBefore;
-            System.out.printf("idle connections: %d open through the engine; +%d threads; heap +%.1f MB (%.1f KB each); RSS +%.1f MB (%.1f KB each, incl. thread stacks and client sockets)%n",
+            System.out.printf("idle connections: %d open through the engine (client sockets in another process); +%d threads; heap +%.1f MB (%.2f KB each); RSS +%.1f MB (%.2f KB each)%n",
                 open, threads, heap / 1e6, heap / 1e3 / open, rss / 1e6, rss / 1e3 / open);
+        } finally {
+            holder.getOutputStream().close(); // the holder exits when its stdin closes
+            holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            holder.destroyForcibly();
+        }
+    }
+
+    /** Child mode for {@link #idleConnections}: opens {@code count} connections, one byte each, holds them until stdin closes. */
+    private static void hold(int port, int count) throws IOException {
+        List<Socket> sockets = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                sockets.add(s);
+                s.getOutputStream().write('x'); // data through the engine: both directions set up
+            }
+            System.out.println("holding " + count);
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for the parent to close our stdin
+            }
         } finally {
             for (Socket s : sockets) {
                 s.close();
