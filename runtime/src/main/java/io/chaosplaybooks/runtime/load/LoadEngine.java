@@ -583,13 +583,16 @@ public final class LoadEngine implements AutoCloseable {
         if (from == to) {
             return;
         }
-        BreakerTransition event = new BreakerTransition(Instant.now(), node.endpoint.name(), from, to);
+        node.transitionOrder.accept(from, to, Instant.now(), event -> publishTransition(node, event));
+    }
+
+    private void publishTransition(MemcachedNode node, BreakerTransition event) {
         transitions.add(event);
         EngineMeters m = meters;
         if (m != null) {
             m.recordTransition(event);
         }
-        if (to == BreakerState.OPEN) {
+        if (event.to() == BreakerState.OPEN) {
             node.recycleConnections();
         }
         for (Consumer<BreakerTransition> l : breakerListeners) {

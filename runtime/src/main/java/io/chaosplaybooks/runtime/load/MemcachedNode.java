@@ -18,12 +18,14 @@ final class MemcachedNode implements AutoCloseable {
     final MemcachedClient client;
     final CircuitBreaker breaker;
     final ServerStats stats = new ServerStats();
+    final BreakerTransitionOrder transitionOrder;
 
     private MemcachedNode(int index, ServerEndpoint endpoint, MemcachedClient client, CircuitBreaker breaker) {
         this.index = index;
         this.endpoint = endpoint;
         this.client = client;
         this.breaker = breaker;
+        this.transitionOrder = new BreakerTransitionOrder(endpoint.name());
     }
 
     static MemcachedNode connect(int index, ServerEndpoint endpoint, LoadProfile profile) throws IOException {

@@ -29,9 +29,10 @@ public final class RecordedObservations implements Observations {
     @Override
     public synchronized String breakerState(String server, long at) {
         String state = "CLOSED";
+        // Events of different servers may interleave slightly out of time order (each server's own
+        // are in order): look at all of them, not only up to the first one after `at`.
         for (BreakerEvent e : events) {
-            if (e.nanos() > at) break;
-            if (e.server().equals(server)) state = e.to();
+            if (e.nanos() <= at && e.server().equals(server)) state = e.to();
         }
         return state;
     }
