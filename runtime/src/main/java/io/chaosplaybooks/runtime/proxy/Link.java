@@ -25,14 +25,14 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #MAX_QUEUED_BYTES} are queued the link stops reading, so a stalled toxic pushes back on the
  * sender through TCP.
  *
- * <p>State is guarded by the connection's lock, shared by both directions; sockets are touched only
- * on the loop's thread. Other threads change the chain under the lock and then {@link #chainChanged}.
+ * <p>All state, the chain's included, belongs to the loop's thread: no lock is taken on the data path.
+ * Other threads change a chain by handing the change to the connection ({@link ProxyConnection#change}),
+ * which the loop applies before it handles anything else of that connection.
  */
 final class Link extends IoLoop.Timed implements FlowOutput {
     static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
 
     private final ProxyConnection connection;
-    private final Object lock;
     final String stream;
     private final SocketChannel source;
     private final SocketChannel target;
@@ -46,7 +46,6 @@ final class Link extends IoLoop.Timed implements FlowOutput {
     /** The target's send buffer is full: the head of the queue waits for OP_WRITE. */
     private boolean blocked;
     private boolean ended;
-    private boolean servicePosted;
 
     /** A queued event: bytes to write (the buffer's position tracks a partial write), or the end of the stream. */
     private static final class Item {
@@ -64,7 +63,6 @@ final class Link extends IoLoop.Timed implements FlowOutput {
 
     Link(ProxyConnection connection, String stream, SocketChannel source, SocketChannel target, LongAdder bytesOut) {
         this.connection = connection;
-        this.lock = connection;
         this.stream = stream;
         this.source = source;
         this.target = target;
@@ -87,59 +85,46 @@ final class Link extends IoLoop.Timed implements FlowOutput {
         if (n == 0) {
             return;
         }
-        synchronized (lock) {
-            if (connection.isClosed()) {
+        if (connection.isClosed()) {
+            return;
+        }
+        long now = Times.now();
+        boolean direct = chain.isEmpty() && queue.isEmpty();
+        if (n < 0) {
+            sourceDone = true;
+            if (direct) {
+                endNow(EndKind.EOF);
+            } else {
+                chain.end(EndKind.EOF, now);
+            }
+        } else if (direct) {
+            buffer.flip();
+            if (!write(buffer)) {
                 return;
             }
-            long now = Times.now();
-            boolean direct = chain.isEmpty() && queue.isEmpty();
-            if (n < 0) {
-                sourceDone = true;
-                if (direct) {
-                    endNow(EndKind.EOF);
-                } else {
-                    chain.end(EndKind.EOF, now);
-                }
-            } else if (direct) {
-                buffer.flip();
-                if (!write(buffer)) {
-                    return;
-                }
-                if (buffer.hasRemaining()) {
-                    ByteBuffer rest = ByteBuffer.allocate(buffer.remaining());
-                    rest.put(buffer).flip();
-                    data(rest, now);
-                }
-            } else {
-                byte[] bytes = new byte[n];
-                buffer.flip();
-                buffer.get(bytes);
-                chain.data(bytes, now);
+            if (buffer.hasRemaining()) {
+                ByteBuffer rest = ByteBuffer.allocate(buffer.remaining());
+                rest.put(buffer).flip();
+                data(rest, now);
             }
-            serviceLocked(now);
+        } else {
+            byte[] bytes = new byte[n];
+            buffer.flip();
+            buffer.get(bytes);
+            chain.data(bytes, now);
         }
+        service(now);
     }
 
     /** Loop thread: the target's send buffer has room again. */
     void writable() {
-        synchronized (lock) {
-            blocked = false;
-            serviceLocked(Times.now());
-        }
+        blocked = false;
+        service(Times.now());
     }
 
     @Override
     void timerDue() {
-        synchronized (lock) {
-            serviceLocked(Times.now());
-        }
-    }
-
-    /** Loop thread, when the connection starts: toxics copied onto it may have armed timers. */
-    void start() {
-        synchronized (lock) {
-            serviceLocked(Times.now());
-        }
+        service(Times.now());
     }
 
     boolean wantsRead() {
@@ -155,10 +140,11 @@ final class Link extends IoLoop.Timed implements FlowOutput {
     }
 
     /**
-     * Under the lock, on the loop: fires due toxic timers, writes what is due, and sets the loop's
-     * timer for what is due next and the sockets' interest for what the link waits for.
+     * Loop thread: fires due toxic timers, writes what is due, and sets the loop's timer for what is
+     * due next and the sockets' interest for what the link waits for. Also run when the connection
+     * starts and after each change of its chain.
      */
-    private void serviceLocked(long now) {
+    void service(long now) {
         if (connection.isClosed()) {
             return;
         }
@@ -212,30 +198,14 @@ final class Link extends IoLoop.Timed implements FlowOutput {
         }
     }
 
-    // ---- changes from other threads ----
-
-    /** Under the lock, from any thread, after the chain changed: queued data released, the loop told. */
-    void chainChanged(boolean releaseQueued) {
-        if (releaseQueued) {
-            long now = Times.now();
-            for (Item item : queue) {
-                item.due = Math.min(item.due, now);
-            }
-        }
-        if (!servicePosted) {
-            servicePosted = true;
-            connection.loop.execute(this::postedService);
+    /** Loop thread, after a toxic was updated or removed: what the chain held back is due now. */
+    void releaseQueued(long now) {
+        for (Item item : queue) {
+            item.due = Math.min(item.due, now);
         }
     }
 
-    private void postedService() {
-        synchronized (lock) {
-            servicePosted = false;
-            serviceLocked(Times.now());
-        }
-    }
-
-    // ---- FlowOutput: the end of the chain. Called under the lock. ----
+    // ---- FlowOutput: the end of the chain. Loop thread. ----
 
     @Override
     public void data(byte[] bytes, long at) {
@@ -268,7 +238,6 @@ final class Link extends IoLoop.Timed implements FlowOutput {
         throw new UnsupportedOperationException("timers belong to toxics");
     }
 
-    /** Under the lock. */
     private void endNow(EndKind kind) {
         if (ended) {
             return;

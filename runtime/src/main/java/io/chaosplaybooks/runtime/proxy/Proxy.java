@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * One TCP proxy: a listener, its live connections, and the toxics of each direction.
- * Changes to toxics are applied to every live connection under this object's lock, which new
- * connections also take to copy the chains, so no connection misses a change.
+ * A change to its toxics is handed to every live connection under this object's lock, which a new
+ * connection also takes to copy the chains, so no connection misses a change or sees one twice.
  */
 final class Proxy {
     static final int CONNECT_TIMEOUT_MS = 5_000;
@@ -195,14 +195,13 @@ final class Proxy {
                 return false;
             }
             connections.add(connection);
-            synchronized (connection) {
-                long now = Times.now();
-                for (InstalledToxic t : upstreamToxics) {
-                    connection.upstream.chain.add(t.name(), t.toxic(), t.toxicity(), now);
-                }
-                for (InstalledToxic t : downstreamToxics) {
-                    connection.downstream.chain.add(t.name(), t.toxic(), t.toxicity(), now);
-                }
+            // Not yet on its loop: the chains can be filled from this thread.
+            long now = Times.now();
+            for (InstalledToxic t : upstreamToxics) {
+                connection.upstream.chain.add(t.name(), t.toxic(), t.toxicity(), now);
+            }
+            for (InstalledToxic t : downstreamToxics) {
+                connection.downstream.chain.add(t.name(), t.toxic(), t.toxicity(), now);
             }
             return true;
         }
@@ -234,10 +233,7 @@ final class Proxy {
 
     synchronized void addToxic(InstalledToxic toxic) {
         listOf(toxic.stream()).add(toxic);
-        forEachLink(toxic.stream(), link -> {
-            link.chain.add(toxic.name(), toxic.toxic(), toxic.toxicity(), Times.now());
-            link.chainChanged(false);
-        });
+        forEachLink(toxic.stream(), link -> link.chain.add(toxic.name(), toxic.toxic(), toxic.toxicity(), Times.now()));
     }
 
     synchronized void replaceToxic(InstalledToxic toxic) {
@@ -248,16 +244,18 @@ final class Proxy {
             }
         }
         forEachLink(toxic.stream(), link -> {
-            link.chain.replace(toxic.name(), toxic.toxic(), toxic.toxicity(), Times.now());
-            link.chainChanged(true);
+            long now = Times.now();
+            link.chain.replace(toxic.name(), toxic.toxic(), toxic.toxicity(), now);
+            link.releaseQueued(now);
         });
     }
 
     synchronized void removeToxic(InstalledToxic toxic) {
         listOf(toxic.stream()).removeIf(t -> t.name().equals(toxic.name()));
         forEachLink(toxic.stream(), link -> {
-            link.chain.remove(toxic.name(), Times.now());
-            link.chainChanged(true);
+            long now = Times.now();
+            link.chain.remove(toxic.name(), now);
+            link.releaseQueued(now);
         });
     }
 
@@ -274,13 +272,11 @@ final class Proxy {
         return stream.equals("upstream") ? upstreamToxics : downstreamToxics;
     }
 
+    /** Hands the change to every live connection; each runs it on its loop (see ProxyConnection#change). */
     private void forEachLink(String stream, Consumer<Link> change) {
         for (ProxyConnection c : connections) {
-            synchronized (c) {
-                if (!c.isClosed()) {
-                    change.accept(c.link(stream));
-                }
-            }
+            Link link = c.link(stream);
+            c.change(() -> change.accept(link));
         }
     }
 

@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client connection and its upstream connection: two {@link Link}s, one per direction, served
  * by one {@link IoLoop} (an event loop per core measured about 1.5 times the throughput of a thread
- * pair per connection, and an idle connection holds no thread). The object itself is the lock both
- * links share.
+ * pair per connection, and an idle connection holds no thread).
+ *
+ * <p>Everything but {@link #closed} belongs to the loop's thread. Other threads (the API adding a
+ * toxic) hand changes over with {@link #change}: the loop applies them before it handles any other
+ * event of this connection, so every chunk it reads after the change was handed over meets it, and
+ * the caller never waits for a lock the busy loop holds.
  */
 final class ProxyConnection implements IoLoop.Handler {
     private final Proxy proxy;
@@ -22,7 +28,9 @@ final class ProxyConnection implements IoLoop.Handler {
     private SelectionKey clientKey;
     private SelectionKey serverKey;
     private volatile boolean closed;
-    private boolean reset;
+    private volatile boolean reset;
+    private final ConcurrentLinkedQueue<Runnable> changes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean changesPosted = new AtomicBoolean();
 
     ProxyConnection(Proxy proxy, IoLoop loop, SocketChannel client, SocketChannel server) {
         this.proxy = proxy;
@@ -43,25 +51,60 @@ final class ProxyConnection implements IoLoop.Handler {
 
     /** Loop thread: registers both sockets and lets each link act on the toxics it was given. */
     void start() {
-        synchronized (this) {
-            if (closed) {
-                closeChannels();
-                return;
-            }
-            try {
-                clientKey = loop.register(client, 0, this);
-                serverKey = loop.register(server, 0, this);
-            } catch (IOException e) {
-                close();
-                return;
+        if (closed) {
+            closeChannels();
+            return;
+        }
+        try {
+            clientKey = loop.register(client, 0, this);
+            serverKey = loop.register(server, 0, this);
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        applyChanges();
+        long now = Times.now();
+        upstream.service(now);
+        downstream.service(now);
+    }
+
+    /** From any thread: {@code change} runs on the loop before this connection's next event. */
+    void change(Runnable change) {
+        changes.add(change);
+        if (changesPosted.compareAndSet(false, true)) {
+            loop.execute(this::changesPosted);
+        }
+    }
+
+    private void changesPosted() {
+        changesPosted.set(false);
+        if (clientKey != null && applyChanges()) {
+            long now = Times.now();
+            upstream.service(now);
+            downstream.service(now);
+        }
+    }
+
+    /** Loop thread: runs the changes handed over so far; true if there were any. */
+    private boolean applyChanges() {
+        boolean any = false;
+        Runnable change;
+        while ((change = changes.poll()) != null) {
+            any = true;
+            if (!closed) {
+                change.run();
             }
         }
-        upstream.start();
-        downstream.start();
+        return any;
     }
 
     @Override
     public void ready(SelectionKey key) {
+        if (!changes.isEmpty() && applyChanges()) {
+            long now = Times.now();
+            upstream.service(now);
+            downstream.service(now);
+        }
         int ops = key.readyOps();
         boolean fromClient = key == clientKey;
         if ((ops & SelectionKey.OP_WRITE) != 0) {
@@ -72,7 +115,7 @@ final class ProxyConnection implements IoLoop.Handler {
         }
     }
 
-    /** Loop thread, under the lock: each socket's interest from what the two links wait for. */
+    /** Loop thread: each socket's interest from what the two links wait for. */
     void updateInterest() {
         if (closed || clientKey == null) {
             return;
@@ -87,7 +130,7 @@ final class ProxyConnection implements IoLoop.Handler {
         }
     }
 
-    /** Under the lock: a link delivered its EOF; the connection closes once both directions have. */
+    /** Loop thread: a link delivered its EOF; the connection closes once both directions have. */
     void halfClose(SocketChannel target) {
         try {
             target.shutdownOutput();
@@ -118,12 +161,10 @@ final class ProxyConnection implements IoLoop.Handler {
 
     /** Closes both sockets with an RST instead of a FIN. */
     void reset() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            reset = true;
+        if (closed) {
+            return;
         }
+        reset = true;
         close();
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Each stage pairs a toxic's configuration with this connection's {@link ToxicFlow} and the
  * outcome of its toxicity roll. The roll happens once when the stage starts (connection opened,
  * toxic added) and again when the toxic is updated, as Toxiproxy re-rolls a restarted stub; it is
- * applied here and nowhere else. Guarded by the connection's lock.
+ * applied here and nowhere else. Used on the connection's loop thread only.
  */
 final class ToxicChain {
     private final FlowOutput sink;

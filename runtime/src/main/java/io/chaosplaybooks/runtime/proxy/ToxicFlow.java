@@ -7,7 +7,7 @@ package io.chaosplaybooks.runtime.proxy;
  * computes its schedule at once, a toxic never holds data itself: removing one can never lose
  * bytes, and what is queued is simply released.
  *
- * <p>All methods run under the link's lock: no flow needs its own synchronisation.
+ * <p>All methods run on the connection's loop thread: no flow needs its own synchronisation.
  */
 interface ToxicFlow {
     /** A chunk of bytes reached this toxic at {@code chunk.at()}. */
