@@ -59,25 +59,34 @@ public final class ScenarioExecutor {
         // Applied faults by inject id, to remove exactly them at the inject's end.
         Map<Integer, List<FaultBackend.Handle>> active = new HashMap<>();
         boolean interrupted = false;
+        // Events of the actions due at one deadline reach the listener after all of them ran: handing
+        // an event over wakes the listener's thread, which could take the CPU before a fault is in.
+        HeldEvents events = new HeldEvents(listener);
         try {
             clock.sleepUntil(startNanos);
-            listener.scenarioStarted(name, startNanos, clock.nanos());
+            events.scenarioStarted(name, startNanos, clock.nanos());
+            long lastDeadline = startNanos;
             for (ActionPlan.Action a : plan.actions()) {
                 long deadline = startNanos + a.offsetNanos();
-                clock.sleepUntil(deadline);
+                if (deadline != lastDeadline) {
+                    events.release();
+                    clock.sleepUntil(deadline);
+                    lastDeadline = deadline;
+                }
                 // An interrupt that arrived during an action (an HTTP call, say) stops here too.
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
-                execute(name, a, deadline, active, errors, warnings);
+                execute(name, a, deadline, active, errors, warnings, events);
             }
         } catch (InterruptedException e) {
             interrupted = true;
         } catch (Abort e) {
-            listener.actionFailed(name, "scenario stopped: the rest of its steps are skipped", null, clock.nanos());
+            events.actionFailed(name, "scenario stopped: the rest of its steps are skipped", null, clock.nanos());
         } finally {
+            events.release();
             // Cleanup runs with the interrupt flag clear, or its own calls would be cut short.
             if (Thread.interrupted()) interrupted = true;
             for (List<FaultBackend.Handle> handles : active.values()) {
-                for (FaultBackend.Handle h : handles) remove(name, h, "scenario end", clock.nanos(), errors);
+                for (FaultBackend.Handle h : handles) remove(name, h, "scenario end", clock.nanos(), errors, listener);
             }
             if (interrupted) Thread.currentThread().interrupt();
         }
@@ -86,7 +95,7 @@ public final class ScenarioExecutor {
     }
 
     private void execute(String scenario, ActionPlan.Action a, long deadline, Map<Integer, List<FaultBackend.Handle>> active,
-                         List<String> errors, List<String> warnings) throws Abort {
+                         List<String> errors, List<String> warnings, RunListener listener) throws Abort {
         switch (a) {
             case ActionPlan.PhaseStart p -> listener.phaseStarted(scenario, p.word(), p.label(), p.lengthNanos(), deadline, clock.nanos());
             case ActionPlan.FaultOn on -> {
@@ -109,7 +118,7 @@ public final class ScenarioExecutor {
             }
             case ActionPlan.FaultOff off -> {
                 List<FaultBackend.Handle> handles = active.remove(off.id());
-                if (handles != null) for (FaultBackend.Handle h : handles) remove(scenario, h, "inject ended", deadline, errors);
+                if (handles != null) for (FaultBackend.Handle h : handles) remove(scenario, h, "inject ended", deadline, errors, listener);
             }
             case ActionPlan.Heal heal -> {
                 Set<String> servers = heal.target() == null ? null : new HashSet<>(targets.resolve(heal.target()));
@@ -117,7 +126,7 @@ public final class ScenarioExecutor {
                     List<FaultBackend.Handle> handles = it.next();
                     handles.removeIf(h -> {
                         if (servers != null && !servers.contains(h.server())) return false;
-                        remove(scenario, h, heal.target() == null ? "heal" : "heal " + heal.target().describe(), deadline, errors);
+                        remove(scenario, h, heal.target() == null ? "heal" : "heal " + heal.target().describe(), deadline, errors, listener);
                         return true;
                     });
                     if (handles.isEmpty()) it.remove();
@@ -125,7 +134,7 @@ public final class ScenarioExecutor {
             }
             case ActionPlan.Reset r -> {
                 for (List<FaultBackend.Handle> handles : active.values()) {
-                    for (FaultBackend.Handle h : handles) remove(scenario, h, r.reason(), deadline, errors);
+                    for (FaultBackend.Handle h : handles) remove(scenario, h, r.reason(), deadline, errors, listener);
                 }
                 active.clear();
             }
@@ -133,7 +142,7 @@ public final class ScenarioExecutor {
         }
     }
 
-    private void remove(String scenario, FaultBackend.Handle h, String why, long planned, List<String> errors) {
+    private void remove(String scenario, FaultBackend.Handle h, String why, long planned, List<String> errors, RunListener listener) {
         try {
             backend.remove(h);
             listener.faultRemoved(scenario, h.server(), h.fault(), why, planned, clock.nanos());
