@@ -18,6 +18,15 @@ public interface FaultBackend extends AutoCloseable {
     String name();
 
     /**
+     * How many times a run may apply and remove a no-op fault before it starts, to have the fault
+     * path loaded and compiled: an in-process engine wants enough for the JIT (a few thousand calls
+     * take milliseconds), a remote server a few (each is a network round trip).
+     */
+    default int warmUpRounds() {
+        return 3;
+    }
+
+    /**
      * Puts a proxy in front of a server: the load engine connects to the returned {@code host:port}
      * instead of {@code upstream}. Removed by {@link #close()}.
      */

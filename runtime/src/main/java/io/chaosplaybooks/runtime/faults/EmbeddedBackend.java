@@ -78,6 +78,12 @@ public final class EmbeddedBackend implements FaultBackend {
         return p;
     }
 
+    /** Calls run in the interpreter until the JIT has seen a few thousand; the first faults would be late. */
+    @Override
+    public int warmUpRounds() {
+        return 1_000;
+    }
+
     @Override
     public Handle apply(String server, Fault fault) throws FaultException {
         String proxy = proxy(server);

@@ -197,8 +197,9 @@ public final class PlaybookRunner {
             outer:
             for (int iteration = 1; o.iterations() == 0 || iteration <= o.iterations(); iteration++) {
                 for (Scenario s : scenarios) {
-                    // A little ahead, so the scenario's first deadline is not already behind when its plan is built.
-                    long start = clock.nanos() + START_MARGIN_NANOS;
+                    // A little ahead, so the scenario's first deadline is not already behind when its plan is
+                    // built; more for the run's first, whose code has not run yet (loaded, interpreted).
+                    long start = clock.nanos() + (results.isEmpty() ? FIRST_START_MARGIN_NANOS : START_MARGIN_NANOS);
                     ScenarioExecutor.Outcome outcome = executor.run(s, start, o.timeScale());
                     // Let the last second's window arrive before judging, and the scenario's events reach the console first.
                     if (!outcome.interrupted()) sleepQuietly(1100);
@@ -236,13 +237,14 @@ public final class PlaybookRunner {
     }
 
     static final long START_MARGIN_NANOS = 50_000_000L;
+    static final long FIRST_START_MARGIN_NANOS = 250_000_000L;
 
     /** Applies and removes a fault that does nothing (zero latency) on every server. */
     private static void warmUp(FaultBackend backend, List<String> servers) {
         var nothing = new io.chaosplaybooks.dsl.plan.Fault(io.chaosplaybooks.dsl.plan.FaultType.LATENCY,
             Map.of("latency", 0L, "jitter", 0L), io.chaosplaybooks.dsl.plan.Direction.DOWNSTREAM, 1.0,
             io.chaosplaybooks.dsl.plan.SourcePos.UNKNOWN);
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < backend.warmUpRounds(); round++) {
             for (String server : servers) {
                 try {
                     backend.remove(backend.apply(server, nothing));
