@@ -6,12 +6,16 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -280,5 +284,64 @@ class ToxicBehaviourTest {
         assertEquals(3, engine.toxics("p").size());
         assertEquals(Arrays.asList("limit_data_upstream", "latency_upstream", "slicer_downstream"),
             engine.toxics("p").stream().map(ToxicSpec::name).toList());
+    }
+
+    /**
+     * A toxic that holds data back (bandwidth 0) makes the engine stop reading once
+     * {@link Link#MAX_QUEUED_BYTES} are queued, so the sender is pushed back through TCP instead of the
+     * engine buffering without bound; when the toxic goes, every byte arrives in order.
+     */
+    private static final int BACKPRESSURE_CHUNK = 64 * 1024;
+    private static final int BACKPRESSURE_CHUNKS = 1024; // 64 MiB: far more than the queue and the sockets' buffers
+    /** Queue limit plus generous room for the kernel's buffers on both loopback sockets. */
+    private static final long BACKPRESSURE_MAX_ACCEPTED = Link.MAX_QUEUED_BYTES + 32L * 1024 * 1024;
+
+    @Test
+    void aStalledToxicPushesBackOnTheSenderAndLosesNothing() throws Exception {
+        engine.addToxic("p", ToxicSpec.of("bandwidth", "upstream", Map.of("rate", 0)));
+        try (Socket s = Sockets.connect(port)) {
+            AtomicLong written = new AtomicLong();
+            CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    Random data = new Random(7);
+                    byte[] chunk = new byte[BACKPRESSURE_CHUNK];
+                    for (int i = 0; i < BACKPRESSURE_CHUNKS; i++) {
+                        data.nextBytes(chunk);
+                        out.write(chunk);
+                        written.addAndGet(BACKPRESSURE_CHUNK);
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+
+            Thread.sleep(1_500);
+            long stalledAt = written.get();
+            Thread.sleep(1_000);
+            long later = written.get();
+            assertTrue(stalledAt < BACKPRESSURE_MAX_ACCEPTED,
+                "the engine took " + stalledAt + " bytes from a sender it cannot forward (limit " + BACKPRESSURE_MAX_ACCEPTED + ")");
+            assertTrue(later - stalledAt <= BACKPRESSURE_CHUNK, "the sender is stalled: " + stalledAt + " then " + later + " bytes");
+            assertTrue(!sender.isDone(), "the sender cannot have finished");
+
+            engine.removeToxic("p", "bandwidth_upstream");
+            InputStream in = s.getInputStream();
+            Random expected = new Random(7);
+            byte[] want = new byte[BACKPRESSURE_CHUNK];
+            byte[] got = new byte[BACKPRESSURE_CHUNK];
+            for (int i = 0; i < BACKPRESSURE_CHUNKS; i++) {
+                expected.nextBytes(want);
+                int off = 0;
+                while (off < BACKPRESSURE_CHUNK) {
+                    int n = in.read(got, off, BACKPRESSURE_CHUNK - off);
+                    assertTrue(n > 0, "EOF after " + (i * (long) BACKPRESSURE_CHUNK + off) + " bytes");
+                    off += n;
+                }
+                assertTrue(Arrays.equals(want, got), "chunk " + i + " differs");
+            }
+            sender.get(30, TimeUnit.SECONDS);
+            assertEquals((long) BACKPRESSURE_CHUNK * BACKPRESSURE_CHUNKS, written.get());
+        }
     }
 }
