@@ -95,9 +95,9 @@ public final class ScenarioExecutor {
     }
 
     private void execute(String scenario, ActionPlan.Action a, long deadline, Map<Integer, List<FaultBackend.Handle>> active,
-                         List<String> errors, List<String> warnings, RunListener listener) throws Abort {
+                         List<String> errors, List<String> warnings, RunListener events) throws Abort {
         switch (a) {
-            case ActionPlan.PhaseStart p -> listener.phaseStarted(scenario, p.word(), p.label(), p.lengthNanos(), deadline, clock.nanos());
+            case ActionPlan.PhaseStart p -> events.phaseStarted(scenario, p.word(), p.label(), p.lengthNanos(), deadline, clock.nanos());
             case ActionPlan.FaultOn on -> {
                 List<FaultBackend.Handle> handles = active.computeIfAbsent(on.id(), k -> new ArrayList<>());
                 boolean failed = false;
@@ -105,11 +105,11 @@ public final class ScenarioExecutor {
                     for (Fault f : on.faults()) {
                         try {
                             handles.add(backend.apply(server, f));
-                            listener.faultApplied(scenario, server, f, deadline, clock.nanos());
+                            events.faultApplied(scenario, server, f, deadline, clock.nanos());
                         } catch (FaultBackend.FaultException | RuntimeException e) {
                             String what = "inject " + f.describe() + " on " + server + ": " + e.getMessage();
                             (on.continueOnFailure() ? warnings : errors).add(what);
-                            listener.actionFailed(scenario, what + (on.continueOnFailure() ? " (continueOnFailure: going on)" : ""), e, clock.nanos());
+                            events.actionFailed(scenario, what + (on.continueOnFailure() ? " (continueOnFailure: going on)" : ""), e, clock.nanos());
                             failed = true;
                         }
                     }
@@ -118,7 +118,7 @@ public final class ScenarioExecutor {
             }
             case ActionPlan.FaultOff off -> {
                 List<FaultBackend.Handle> handles = active.remove(off.id());
-                if (handles != null) for (FaultBackend.Handle h : handles) remove(scenario, h, "inject ended", deadline, errors, listener);
+                if (handles != null) for (FaultBackend.Handle h : handles) remove(scenario, h, "inject ended", deadline, errors, events);
             }
             case ActionPlan.Heal heal -> {
                 Set<String> servers = heal.target() == null ? null : new HashSet<>(targets.resolve(heal.target()));
@@ -126,7 +126,7 @@ public final class ScenarioExecutor {
                     List<FaultBackend.Handle> handles = it.next();
                     handles.removeIf(h -> {
                         if (servers != null && !servers.contains(h.server())) return false;
-                        remove(scenario, h, heal.target() == null ? "heal" : "heal " + heal.target().describe(), deadline, errors, listener);
+                        remove(scenario, h, heal.target() == null ? "heal" : "heal " + heal.target().describe(), deadline, errors, events);
                         return true;
                     });
                     if (handles.isEmpty()) it.remove();
@@ -134,7 +134,7 @@ public final class ScenarioExecutor {
             }
             case ActionPlan.Reset r -> {
                 for (List<FaultBackend.Handle> handles : active.values()) {
-                    for (FaultBackend.Handle h : handles) remove(scenario, h, r.reason(), deadline, errors, listener);
+                    for (FaultBackend.Handle h : handles) remove(scenario, h, r.reason(), deadline, errors, events);
                 }
                 active.clear();
             }
@@ -142,14 +142,14 @@ public final class ScenarioExecutor {
         }
     }
 
-    private void remove(String scenario, FaultBackend.Handle h, String why, long planned, List<String> errors, RunListener listener) {
+    private void remove(String scenario, FaultBackend.Handle h, String why, long planned, List<String> errors, RunListener events) {
         try {
             backend.remove(h);
-            listener.faultRemoved(scenario, h.server(), h.fault(), why, planned, clock.nanos());
+            events.faultRemoved(scenario, h.server(), h.fault(), why, planned, clock.nanos());
         } catch (FaultBackend.FaultException | RuntimeException e) {
             String what = "remove " + h.fault().describe() + " from " + h.server() + ": " + e.getMessage();
             errors.add(what);
-            listener.actionFailed(scenario, what, e, clock.nanos());
+            events.actionFailed(scenario, what, e, clock.nanos());
         }
     }
 }

@@ -55,9 +55,11 @@ final class BreakerTransitionOrder {
     }
 
     private BreakerTransition emit(BreakerTransition t) {
-        Instant at = t.at().isBefore(last) ? last : t.at();
-        last = at;
         state = t.to();
-        return at == t.at() ? t : new BreakerTransition(at, t.server(), t.from(), t.to());
+        if (t.at().isBefore(last)) {
+            return new BreakerTransition(last, t.server(), t.from(), t.to());
+        }
+        last = t.at();
+        return t;
     }
 }

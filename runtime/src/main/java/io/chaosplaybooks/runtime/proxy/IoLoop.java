@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Iterator;
@@ -22,11 +23,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * Every socket read and write of a connection happens on its loop's thread, so a connection needs no
  * thread of its own: an idle one costs two sockets and a few small objects. Other threads (the API,
- * a proxy's accept thread) change toxic chains under the connection's lock and then {@link #execute}
- * a task so that the loop acts on the change. One read buffer per loop serves all its connections.
+ * a proxy's connect thread) {@link #execute} tasks on the loop to start a connection or to hand it a
+ * toxic change. One read buffer per loop serves all its connections.
  */
 final class IoLoop implements AutoCloseable {
-    /** What the loop calls back: a connection whose socket is ready, or whose timer is due. */
+    /** What the loop calls back when a registered socket is ready (timers call {@link Timed#timerDue}). */
     interface Handler {
         void ready(SelectionKey key);
     }
@@ -75,7 +76,7 @@ final class IoLoop implements AutoCloseable {
     }
 
     /** Loop thread only: registers a channel for the given interest, with the handler as attachment. */
-    SelectionKey register(java.nio.channels.SelectableChannel channel, int ops, Handler handler) throws IOException {
+    SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
         return channel.register(selector, ops, handler);
     }
 

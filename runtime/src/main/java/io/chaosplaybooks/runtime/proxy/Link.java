@@ -33,7 +33,6 @@ final class Link extends IoLoop.Timed implements FlowOutput {
     static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
 
     private final ProxyConnection connection;
-    final String stream;
     private final SocketChannel source;
     private final SocketChannel target;
     private final LongAdder bytesOut;
@@ -61,9 +60,8 @@ final class Link extends IoLoop.Timed implements FlowOutput {
         }
     }
 
-    Link(ProxyConnection connection, String stream, SocketChannel source, SocketChannel target, LongAdder bytesOut) {
+    Link(ProxyConnection connection, SocketChannel source, SocketChannel target, LongAdder bytesOut) {
         this.connection = connection;
-        this.stream = stream;
         this.source = source;
         this.target = target;
         this.bytesOut = bytesOut;

@@ -3,6 +3,7 @@ package io.chaosplaybooks.runtime.proxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -280,7 +281,7 @@ final class Proxy {
         }
     }
 
-    private static void closeQuietly(java.nio.channels.Channel c) {
+    static void closeQuietly(Channel c) {
         if (c == null) {
             return;
         }

@@ -37,8 +37,8 @@ final class ProxyConnection implements IoLoop.Handler {
         this.loop = loop;
         this.client = client;
         this.server = server;
-        this.upstream = new Link(this, "upstream", client, server, proxy.bytesUpstream);
-        this.downstream = new Link(this, "downstream", server, client, proxy.bytesDownstream);
+        this.upstream = new Link(this, client, server, proxy.bytesUpstream);
+        this.downstream = new Link(this, server, client, proxy.bytesDownstream);
     }
 
     Link link(String stream) {
@@ -63,9 +63,7 @@ final class ProxyConnection implements IoLoop.Handler {
             return;
         }
         applyChanges();
-        long now = Times.now();
-        upstream.service(now);
-        downstream.service(now);
+        serviceBoth();
     }
 
     /** From any thread: {@code change} runs on the loop before this connection's next event. */
@@ -79,10 +77,15 @@ final class ProxyConnection implements IoLoop.Handler {
     private void changesPosted() {
         changesPosted.set(false);
         if (clientKey != null && applyChanges()) {
-            long now = Times.now();
-            upstream.service(now);
-            downstream.service(now);
+            serviceBoth();
         }
+    }
+
+    /** Loop thread: after a change either link may have something due, a timer to arm, another interest. */
+    private void serviceBoth() {
+        long now = Times.now();
+        upstream.service(now);
+        downstream.service(now);
     }
 
     /** Loop thread: runs the changes handed over so far; true if there were any. */
@@ -101,9 +104,7 @@ final class ProxyConnection implements IoLoop.Handler {
     @Override
     public void ready(SelectionKey key) {
         if (!changes.isEmpty() && applyChanges()) {
-            long now = Times.now();
-            upstream.service(now);
-            downstream.service(now);
+            serviceBoth();
         }
         int ops = key.readyOps();
         boolean fromClient = key == clientKey;
@@ -182,15 +183,7 @@ final class ProxyConnection implements IoLoop.Handler {
                     // Already gone: a close is all that is left to do.
                 }
             }
-            closeQuietly(s);
-        }
-    }
-
-    static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Nothing to do: the socket is gone either way.
+            Proxy.closeQuietly(s);
         }
     }
 }
