@@ -79,7 +79,9 @@ public final class PlaybookRunner {
                 // The last, partial second reaches the outputs before they close.
                 env.stopLoad();
             }
-            out.events.on(new RunEvent.RunEnd(interrupted, (System.nanoTime() - runStart) / 1e6));
+            double now = RunEvent.ms(System.nanoTime(), runStart);
+            if (interrupted) out.events.on(new RunEvent.RunStopped("interrupt", "Ctrl-C or SIGTERM: the scenario under way was cut short", now));
+            out.events.on(new RunEvent.RunEnd(interrupted, now));
         }
         return new Result(new RunSummary(playbook.name(), runId, o.toxiproxy() == null ? "embedded" : "toxiproxy " + o.toxiproxy(),
             o.seed(), o.timeScale(), results, (System.nanoTime() - runStart) / 1e9), interrupted);
