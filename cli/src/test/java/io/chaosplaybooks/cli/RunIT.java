@@ -130,8 +130,8 @@ class RunIT {
             assertTrue(engine.proxies().get("someone-elses").toxics().isEmpty());
             List<JsonNode> journal = journal(dir.resolve("journal.jsonl"));
             assertFalse(memcachedStillAnswers(journal.get(0)), "the run's memcached processes are stopped");
-            assertEquals(List.of("run-stopped", "run-end"), journal.subList(journal.size() - 2, journal.size()).stream()
-                .map(e -> e.path("event").asText()).toList(), "the journal says the run was stopped");
+            List<String> last = journal.subList(journal.size() - 2, journal.size()).stream().map(e -> e.path("event").asText()).toList();
+            assertEquals(List.of("run-stopped", "run-end"), last, "the journal ends saying the run was stopped");
             assertTrue(journal.get(journal.size() - 1).path("interrupted").asBoolean());
         }
     }

@@ -32,7 +32,7 @@ public final class AsyncListener implements RunListener, AutoCloseable {
     }
 
     /** Waits until every event posted so far has been delivered. */
-    public void drain() {
+    private void drain() {
         try {
             thread.submit(() -> { }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -66,6 +66,7 @@ public final class PlaybookRunner {
         boolean interrupted;
         String runId = newRunId();
         long runStart;
+        boolean flagged = false;
         try (RunEnvironment env = RunEnvironment.open(runId, playbook, RunEnvironment.Settings.of(o.toxiproxy(), o.servers(), o.seed(), console));
              Outputs out = Outputs.open(env, scenarios, o, console)) {
             runStart = env.originNanos();
@@ -76,12 +77,16 @@ public final class PlaybookRunner {
                 env.startLoad(loadProfile(playbook, scenarios, o), out.events);
                 interrupted = scenarios(env, out.events, scenarios, o, results);
             } finally {
+                // Cleanup must finish even if the thread was interrupted: the flag is clear while closing, set again after.
+                flagged = Thread.interrupted();
                 // The last, partial second reaches the outputs before they close.
                 env.stopLoad();
             }
             double now = RunEvent.ms(System.nanoTime(), runStart);
             if (interrupted) out.events.on(new RunEvent.RunStopped("interrupt", "Ctrl-C or SIGTERM: the scenario under way was cut short", now));
             out.events.on(new RunEvent.RunEnd(interrupted, now));
+        } finally {
+            if (flagged) Thread.currentThread().interrupt();
         }
         return new Result(new RunSummary(playbook.name(), runId, o.toxiproxy() == null ? "embedded" : "toxiproxy " + o.toxiproxy(),
             o.seed(), o.timeScale(), results, (System.nanoTime() - runStart) / 1e9), interrupted);
