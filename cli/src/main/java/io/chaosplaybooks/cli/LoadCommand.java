@@ -252,7 +252,7 @@ final class LoadCommand implements Callable<Integer> {
 
     private ProvisionedTargets provision(List<ServerEndpoint> explicit, PrintWriter out) {
         try {
-            return Targets.provision(serverCount, explicit, line -> {
+            return Targets.provision(Targets.names(serverCount), explicit, line -> {
                 out.println(line);
                 out.flush();
             });

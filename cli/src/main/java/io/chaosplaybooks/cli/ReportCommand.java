@@ -1,7 +1,7 @@
 package io.chaosplaybooks.cli;
 
 import io.chaosplaybooks.runtime.report.html.HtmlReport;
-import io.chaosplaybooks.runtime.report.html.JournalException;
+import io.chaosplaybooks.runtime.journal.JournalException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

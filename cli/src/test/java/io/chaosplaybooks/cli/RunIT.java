@@ -128,7 +128,11 @@ class RunIT {
             assertTrue(console.contains("Interrupted: every fault and proxy of the run is removed"), console);
             assertEquals(List.of("someone-elses"), List.copyOf(engine.proxies().keySet()), "only the proxy the run did not create is left");
             assertTrue(engine.proxies().get("someone-elses").toxics().isEmpty());
-            assertFalse(memcachedStillAnswers(journal(dir.resolve("journal.jsonl")).get(0)), "the run's memcached processes are stopped");
+            List<JsonNode> journal = journal(dir.resolve("journal.jsonl"));
+            assertFalse(memcachedStillAnswers(journal.get(0)), "the run's memcached processes are stopped");
+            List<String> last = journal.subList(journal.size() - 2, journal.size()).stream().map(e -> e.path("event").asText()).toList();
+            assertEquals(List.of("run-stopped", "run-end"), last, "the journal ends saying the run was stopped");
+            assertTrue(journal.get(journal.size() - 1).path("interrupted").asBoolean());
         }
     }
 }

@@ -12,6 +12,7 @@ import io.chaosplaybooks.dsl.plan.ServerSpec;
 import io.chaosplaybooks.dsl.plan.SourcePos;
 import io.chaosplaybooks.dsl.plan.Step;
 import io.chaosplaybooks.dsl.plan.Units;
+import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.load.BreakerState;
 import io.chaosplaybooks.runtime.load.LoadWindow;
@@ -294,34 +295,23 @@ public final class ReplEvaluator {
         for (String e : v.errors()) out.println("  error: " + e);
     }
 
+    /** Prints the scenario's phases and fault changes as they happen, with seconds from its start. */
     private RunListener listener() {
-        long t0 = System.nanoTime();
-        return new RunListener() {
-            @Override
-            public void phaseStarted(String scenario, String word, String label, long lengthNanos, long planned, long actual) {
-                line(actual, (label == null || label.isEmpty() || label.equals(word) ? word : word + " " + label) + (lengthNanos > 0 ? " " + Units.format(Duration.ofNanos(lengthNanos)) : ""));
-            }
-
-            @Override
-            public void faultApplied(String scenario, String server, Fault fault, long planned, long actual) {
-                line(actual, "  on: " + fault.describe() + " on " + server);
-            }
-
-            @Override
-            public void faultRemoved(String scenario, String server, Fault fault, String why, long planned, long actual) {
-                line(actual, "  off: " + fault.describe() + " on " + server + " (" + why + ")");
-            }
-
-            @Override
-            public void actionFailed(String scenario, String what, Exception cause, long actual) {
-                line(actual, "  error: " + what);
-            }
-
-            private void line(long actual, String s) {
-                out.printf(Locale.ROOT, "  [%6.1fs] %s%n", (actual - t0) / 1e9, s);
-                out.flush();
+        return event -> {
+            switch (event) {
+                case RunEvent.PhaseStart p -> line(p.actualMs(), (p.step() == null || p.step().equals(p.phase()) ? p.phase() : p.phase() + " " + p.step())
+                    + (p.lengthMs() > 0 ? " " + Units.format(Duration.ofNanos(Math.round(p.lengthMs() * 1e6))) : ""));
+                case RunEvent.FaultApplied f -> line(f.actualMs(), "  on: " + f.fault() + " on " + f.server());
+                case RunEvent.FaultRemoved f -> line(f.actualMs(), "  off: " + f.fault() + " on " + f.server() + " (" + f.why() + ")");
+                case RunEvent.ActionFailed f -> line(f.actualMs(), "  error: " + f.what());
+                default -> { }
             }
         };
+    }
+
+    private void line(double ms, String s) {
+        out.printf(Locale.ROOT, "  [%6.1fs] %s%n", ms / 1e3, s);
+        out.flush();
     }
 
     /** Says that the session has started, the first time a statement starts it. */

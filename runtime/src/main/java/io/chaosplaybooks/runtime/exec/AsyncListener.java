@@ -1,6 +1,6 @@
 package io.chaosplaybooks.runtime.exec;
 
-import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.runtime.events.RunEvent;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +32,7 @@ public final class AsyncListener implements RunListener, AutoCloseable {
     }
 
     /** Waits until every event posted so far has been delivered. */
-    public void drain() {
+    private void drain() {
         try {
             thread.submit(() -> { }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -41,28 +41,9 @@ public final class AsyncListener implements RunListener, AutoCloseable {
     }
 
     @Override
-    public void scenarioStarted(String s, long planned, long actual) { post(() -> target.scenarioStarted(s, planned, actual)); }
-
-    @Override
-    public void phaseStarted(String s, String w, String label, long len, long planned, long actual) {
-        post(() -> target.phaseStarted(s, w, label, len, planned, actual));
+    public void on(RunEvent event) {
+        post(() -> target.on(event));
     }
-
-    @Override
-    public void faultApplied(String s, String server, Fault f, long planned, long actual) {
-        post(() -> target.faultApplied(s, server, f, planned, actual));
-    }
-
-    @Override
-    public void faultRemoved(String s, String server, Fault f, String why, long planned, long actual) {
-        post(() -> target.faultRemoved(s, server, f, why, planned, actual));
-    }
-
-    @Override
-    public void actionFailed(String s, String what, Exception cause, long actual) { post(() -> target.actionFailed(s, what, cause, actual)); }
-
-    @Override
-    public void scenarioEnded(String s, long planned, long actual) { post(() -> target.scenarioEnded(s, planned, actual)); }
 
     @Override
     public void close() {

@@ -1,10 +1,9 @@
 package io.chaosplaybooks.runtime.exec;
 
-import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.runtime.events.RunEvent;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Holds the executor's events until {@link #release}, then passes them on in order. Times are taken
@@ -12,46 +11,19 @@ import java.util.function.Consumer;
  */
 final class HeldEvents implements RunListener {
     private final RunListener target;
-    private final List<Consumer<RunListener>> held = new ArrayList<>();
+    private final List<RunEvent> held = new ArrayList<>();
 
     HeldEvents(RunListener target) {
         this.target = target;
     }
 
     void release() {
-        for (Consumer<RunListener> e : held) {
-            e.accept(target);
-        }
+        held.forEach(target::on);
         held.clear();
     }
 
     @Override
-    public void scenarioStarted(String s, long planned, long actual) {
-        held.add(l -> l.scenarioStarted(s, planned, actual));
-    }
-
-    @Override
-    public void phaseStarted(String s, String w, String label, long len, long planned, long actual) {
-        held.add(l -> l.phaseStarted(s, w, label, len, planned, actual));
-    }
-
-    @Override
-    public void faultApplied(String s, String server, Fault f, long planned, long actual) {
-        held.add(l -> l.faultApplied(s, server, f, planned, actual));
-    }
-
-    @Override
-    public void faultRemoved(String s, String server, Fault f, String why, long planned, long actual) {
-        held.add(l -> l.faultRemoved(s, server, f, why, planned, actual));
-    }
-
-    @Override
-    public void actionFailed(String s, String what, Exception cause, long actual) {
-        held.add(l -> l.actionFailed(s, what, cause, actual));
-    }
-
-    @Override
-    public void scenarioEnded(String s, long planned, long actual) {
-        held.add(l -> l.scenarioEnded(s, planned, actual));
+    public void on(RunEvent event) {
+        held.add(event);
     }
 }

@@ -1,21 +1,25 @@
 package io.chaosplaybooks.runtime.exec;
 
-import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.runtime.events.RunEvent;
 
-/**
- * What the executor reports as it goes: the journal, the console and the metrics listen.
- * Times are nanoseconds on the run's clock; {@code planned} is the deadline, {@code actual} when it happened.
- */
+import java.util.List;
+
+/** Hears a run's events: the journal, the console, the metrics and the verdict's observations listen. */
+@FunctionalInterface
 public interface RunListener {
-    default void scenarioStarted(String scenario, long planned, long actual) {}
+    void on(RunEvent event);
 
-    default void phaseStarted(String scenario, String word, String label, long lengthNanos, long planned, long actual) {}
-
-    default void faultApplied(String scenario, String server, Fault fault, long planned, long actual) {}
-
-    default void faultRemoved(String scenario, String server, Fault fault, String why, long planned, long actual) {}
-
-    default void actionFailed(String scenario, String what, Exception cause, long actual) {}
-
-    default void scenarioEnded(String scenario, long planned, long actual) {}
+    /** One listener that tells several, in order; one that throws does not stop the others or the run. */
+    static RunListener all(List<RunListener> listeners) {
+        List<RunListener> all = List.copyOf(listeners);
+        return event -> {
+            for (RunListener l : all) {
+                try {
+                    l.on(event);
+                } catch (RuntimeException e) {
+                    System.err.println("chaos: a listener failed: " + e);
+                }
+            }
+        };
+    }
 }

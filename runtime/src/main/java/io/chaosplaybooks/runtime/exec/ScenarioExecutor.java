@@ -2,6 +2,7 @@ package io.chaosplaybooks.runtime.exec;
 
 import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.runtime.events.RunEvent;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,12 +43,23 @@ public final class ScenarioExecutor {
     private final FaultBackend backend;
     private final TargetResolver targets;
     private final RunListener listener;
+    private final long originNanos;
 
-    public ScenarioExecutor(Clock clock, FaultBackend backend, TargetResolver targets, RunListener listener) {
+    /** Events carry times in milliseconds from {@code originNanos} on {@code clock}: the run's start. */
+    public ScenarioExecutor(Clock clock, FaultBackend backend, TargetResolver targets, RunListener listener, long originNanos) {
         this.clock = clock;
         this.backend = backend;
         this.targets = targets;
         this.listener = listener;
+        this.originNanos = originNanos;
+    }
+
+    private double ms(long nanos) {
+        return RunEvent.ms(nanos, originNanos);
+    }
+
+    private double now() {
+        return ms(clock.nanos());
     }
 
     /** Runs {@code scenario} starting at the absolute deadline {@code startNanos}. */
@@ -64,7 +76,7 @@ public final class ScenarioExecutor {
         HeldEvents events = new HeldEvents(listener);
         try {
             clock.sleepUntil(startNanos);
-            events.scenarioStarted(name, startNanos, clock.nanos());
+            events.on(new RunEvent.ScenarioStart(name, ms(startNanos), now()));
             long lastDeadline = startNanos;
             for (ActionPlan.Action a : plan.actions()) {
                 long deadline = startNanos + a.offsetNanos();
@@ -80,7 +92,7 @@ public final class ScenarioExecutor {
         } catch (InterruptedException e) {
             interrupted = true;
         } catch (Abort e) {
-            events.actionFailed(name, "scenario stopped: the rest of its steps are skipped", null, clock.nanos());
+            events.on(new RunEvent.ActionFailed(name, "scenario stopped: the rest of its steps are skipped", now()));
         } finally {
             events.release();
             // Cleanup runs with the interrupt flag clear, or its own calls would be cut short.
@@ -90,14 +102,15 @@ public final class ScenarioExecutor {
             }
             if (interrupted) Thread.currentThread().interrupt();
         }
-        listener.scenarioEnded(name, startNanos + plan.lengthNanos(), clock.nanos());
+        listener.on(new RunEvent.ScenarioEnd(name, ms(startNanos + plan.lengthNanos()), now()));
         return new Outcome(plan, startNanos, List.copyOf(errors), List.copyOf(warnings), interrupted);
     }
 
     private void execute(String scenario, ActionPlan.Action a, long deadline, Map<Integer, List<FaultBackend.Handle>> active,
                          List<String> errors, List<String> warnings, RunListener events) throws Abort {
         switch (a) {
-            case ActionPlan.PhaseStart p -> events.phaseStarted(scenario, p.word(), p.label(), p.lengthNanos(), deadline, clock.nanos());
+            case ActionPlan.PhaseStart p -> events.on(new RunEvent.PhaseStart(scenario, p.word(), p.label().isEmpty() ? null : p.label(),
+                p.lengthNanos() / 1e6, ms(deadline), now()));
             case ActionPlan.FaultOn on -> {
                 List<FaultBackend.Handle> handles = active.computeIfAbsent(on.id(), k -> new ArrayList<>());
                 boolean failed = false;
@@ -105,11 +118,11 @@ public final class ScenarioExecutor {
                     for (Fault f : on.faults()) {
                         try {
                             handles.add(backend.apply(server, f));
-                            events.faultApplied(scenario, server, f, deadline, clock.nanos());
+                            events.on(RunEvent.FaultApplied.of(scenario, server, f, ms(deadline), now()));
                         } catch (FaultBackend.FaultException | RuntimeException e) {
                             String what = "inject " + f.describe() + " on " + server + ": " + e.getMessage();
                             (on.continueOnFailure() ? warnings : errors).add(what);
-                            events.actionFailed(scenario, what + (on.continueOnFailure() ? " (continueOnFailure: going on)" : ""), e, clock.nanos());
+                            events.on(new RunEvent.ActionFailed(scenario, what + (on.continueOnFailure() ? " (continueOnFailure: going on)" : ""), now()));
                             failed = true;
                         }
                     }
@@ -145,11 +158,11 @@ public final class ScenarioExecutor {
     private void remove(String scenario, FaultBackend.Handle h, String why, long planned, List<String> errors, RunListener events) {
         try {
             backend.remove(h);
-            events.faultRemoved(scenario, h.server(), h.fault(), why, planned, clock.nanos());
+            events.on(RunEvent.FaultRemoved.of(scenario, h.server(), h.fault(), why, ms(planned), now()));
         } catch (FaultBackend.FaultException | RuntimeException e) {
             String what = "remove " + h.fault().describe() + " from " + h.server() + ": " + e.getMessage();
             errors.add(what);
-            events.actionFailed(scenario, what, e, clock.nanos());
+            events.on(new RunEvent.ActionFailed(scenario, what, now()));
         }
     }
 }

@@ -1,113 +1,57 @@
 package io.chaosplaybooks.runtime.journal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chaosplaybooks.dsl.plan.Fault;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.RunListener;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Every event of a run as one JSON object per line: phase transitions and fault changes with
- * planned and actual times (milliseconds from the run's start), per-second load figures,
- * verdicts. The input for reports, replay and the timing benchmark.
+ * A run's events as JSON lines, one {@link RunEvent} per line, and read back as the same records.
+ * The first line is the {@code run-start}, whose {@code schema} says how to read the rest. Schema 1
+ * (journals without the field) kept the expectation results inside the verdict; reading splits them
+ * into {@code expectation} events, so every journal reads as the events of today.
  */
 public final class Journal implements RunListener, AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .configure(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE, false)
+        .configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, true);
+    private static final ObjectWriter EVENT = JSON.writerFor(RunEvent.class);
 
     private final BufferedWriter out;
-    private final long runStartNanos;
 
-    public Journal(Path file, long runStartNanos) throws IOException {
+    public Journal(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        this.runStartNanos = runStartNanos;
     }
 
-    private double ms(long nanos) {
-        return Math.round((nanos - runStartNanos) / 1e3) / 1e3;
-    }
-
-    /** Writes one event; {@code fields} in the order given. */
-    public synchronized void write(String event, Map<String, ?> fields) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("event", event);
-        line.put("wall", Instant.now().toString());
-        line.putAll(fields);
+    /** One line; a full disk fails the run's listener, not the run. */
+    @Override
+    public synchronized void on(RunEvent event) {
         try {
-            out.write(JSON.writeValueAsString(line));
+            out.write(EVENT.writeValueAsString(event));
             out.write('\n');
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private Map<String, Object> timed(String scenario, long planned, long actual) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scenario", scenario);
-        m.put("plannedMs", ms(planned));
-        m.put("actualMs", ms(actual));
-        m.put("lagMs", Math.round((actual - planned) / 1e3) / 1e3);
-        return m;
-    }
-
-    @Override
-    public void scenarioStarted(String scenario, long planned, long actual) {
-        write("scenario-start", timed(scenario, planned, actual));
-    }
-
-    @Override
-    public void phaseStarted(String scenario, String word, String label, long lengthNanos, long planned, long actual) {
-        Map<String, Object> m = timed(scenario, planned, actual);
-        m.put("phase", word);
-        if (!label.isEmpty()) m.put("step", label);
-        m.put("lengthMs", lengthNanos / 1e6);
-        write("phase-start", m);
-    }
-
-    @Override
-    public void faultApplied(String scenario, String server, Fault fault, long planned, long actual) {
-        Map<String, Object> m = timed(scenario, planned, actual);
-        m.put("server", server);
-        m.put("fault", fault.describe());
-        m.put("type", fault.type().word());
-        m.put("attributes", fault.attributes());
-        m.put("direction", fault.direction().toxiproxyStream());
-        m.put("toxicity", fault.toxicity());
-        write("fault-applied", m);
-    }
-
-    @Override
-    public void faultRemoved(String scenario, String server, Fault fault, String why, long planned, long actual) {
-        Map<String, Object> m = timed(scenario, planned, actual);
-        m.put("server", server);
-        m.put("fault", fault.describe());
-        m.put("type", fault.type().word());
-        m.put("why", why);
-        write("fault-removed", m);
-    }
-
-    @Override
-    public void actionFailed(String scenario, String what, Exception cause, long actual) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scenario", scenario);
-        m.put("actualMs", ms(actual));
-        m.put("what", what);
-        write("action-failed", m);
-    }
-
-    @Override
-    public void scenarioEnded(String scenario, long planned, long actual) {
-        write("scenario-end", timed(scenario, planned, actual));
     }
 
     @Override
@@ -117,5 +61,57 @@ public final class Journal implements RunListener, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The events of a journal, in order; events of a newer tool that this one does not know are left out. */
+    public static List<RunEvent> read(Path file) throws JournalException {
+        List<RunEvent> events = new ArrayList<>();
+        int lineNumber = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lineNumber++;
+                if (!line.isBlank()) events.addAll(parse(line, file + ":" + lineNumber));
+            }
+        } catch (NoSuchFileException missing) {
+            throw new JournalException(file + ": no such file");
+        } catch (MalformedInputException binary) {
+            throw new JournalException(file + ":" + (lineNumber + 1) + ": not UTF-8 text, so not a journal");
+        } catch (IOException io) {
+            throw new JournalException(file + ": cannot read it (" + io.getMessage() + ")");
+        }
+        return events;
+    }
+
+    private static List<RunEvent> parse(String line, String where) throws JournalException {
+        JsonNode e;
+        try {
+            e = JSON.readTree(line);
+        } catch (JsonProcessingException bad) {
+            throw new JournalException(where + ": not JSON (" + firstLine(bad.getOriginalMessage()) + ")");
+        }
+        if (e == null || !e.isObject() || !e.path("event").isTextual()) {
+            throw new JournalException(where + ": not a journal event (a JSON object with an \"event\" field)");
+        }
+        List<RunEvent> events = new ArrayList<>();
+        try {
+            if (e.path("event").asText().equals("verdict") && e.path("results").isArray()) {
+                for (JsonNode r : e.path("results")) {
+                    ObjectNode x = ((ObjectNode) r.deepCopy()).put("event", "expectation").put("scenario", e.path("scenario").asText());
+                    events.add(JSON.treeToValue(x.put("iteration", e.path("iteration").asInt(1)), RunEvent.class));
+                }
+            }
+            RunEvent event = JSON.treeToValue(e, RunEvent.class);
+            if (event != null) events.add(event);
+        } catch (JsonProcessingException | ClassCastException bad) {
+            throw new JournalException(where + ": not a journal event (" + firstLine(bad.getMessage()) + ")");
+        }
+        return events;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "unreadable";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -1,9 +1,8 @@
 package io.chaosplaybooks.runtime.metrics;
 
-import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.FaultType;
+import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.RunListener;
-import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,9 +57,8 @@ public final class ScenarioMetrics implements RunListener {
         };
     }
 
-    private static Map<String, Double> values(Fault f) {
-        Map<String, Number> a = f.attributes();
-        return switch (f.type()) {
+    private static Map<String, Double> values(FaultType type, Map<String, Number> a) {
+        return switch (type) {
             case LATENCY -> Map.of("latency_ms", a.get("latency").doubleValue(), "jitter_ms", a.get("jitter").doubleValue());
             case PACKET_LOSS -> Map.of("rate", a.get("rate").doubleValue());
             case BANDWIDTH -> Map.of("rate_kbps", a.get("rate").doubleValue());
@@ -112,14 +110,51 @@ public final class ScenarioMetrics implements RunListener {
     }
 
     @Override
-    public void scenarioStarted(String scenario, long planned, long actual) {
-        resetToxics();
-        active.set(1);
-        phaseGauge(scenario).set(PHASE_IDLE);
+    public void on(RunEvent event) {
+        switch (event) {
+            case RunEvent.ScenarioStart e -> {
+                resetToxics();
+                active.set(1);
+                phaseGauge(e.scenario()).set(PHASE_IDLE);
+            }
+            case RunEvent.PhaseStart e -> phase(e.scenario(), e.phase(), e.lengthMs() / 1e3);
+            case RunEvent.FaultApplied e -> {
+                FaultType t = type(e.type());
+                toxicGauge(e.server(), typeTag(t)).incrementAndGet();
+                values(t, e.attributes()).forEach((param, v) -> valueGauge(e.server(), typeTag(t), param).set(Double.doubleToLongBits(v)));
+            }
+            case RunEvent.FaultRemoved e -> {
+                FaultType t = type(e.type());
+                AtomicInteger g = toxicGauge(e.server(), typeTag(t));
+                if (g.decrementAndGet() <= 0) {
+                    g.set(0);
+                    for (String param : params(t)) valueGauge(e.server(), typeTag(t), param).set(Double.doubleToLongBits(0));
+                }
+            }
+            case RunEvent.ScenarioEnd e -> {
+                phaseGauge(e.scenario()).set(PHASE_IDLE);
+                active.set(0);
+                resetToxics();
+            }
+            case RunEvent.ExpectationResult r -> expectations.computeIfAbsent(r.scenario() + "|" + r.expectation(), k -> {
+                AtomicInteger g = new AtomicInteger();
+                Gauge.builder(EXPECTATION_RESULT, g, AtomicInteger::get)
+                    .tags(TAG_SCENARIO, r.scenario(), TAG_EXPECTATION, r.expectation())
+                    .description("1 if the expectation held, 0 if it failed").register(registry);
+                return g;
+            }).set(r.ok() ? 1 : 0);
+            case RunEvent.Verdict v -> Counter.builder(SCENARIO_RUNS).tags(TAG_SCENARIO, v.scenario(), TAG_STATUS, v.status())
+                .description("scenario runs by verdict").register(registry).increment();
+            default -> { }
+        }
     }
 
-    @Override
-    public void phaseStarted(String scenario, String word, String label, long lengthNanos, long planned, long actual) {
+    private static FaultType type(String word) {
+        for (FaultType t : FaultType.values()) if (t.word().equals(word)) return t;
+        throw new IllegalArgumentException("no fault type " + word);
+    }
+
+    private void phase(String scenario, String word, double seconds) {
         int p = switch (word) {
             case "stabilize" -> PHASE_STABILIZE;
             case "inject" -> PHASE_TEST;
@@ -127,57 +162,13 @@ public final class ScenarioMetrics implements RunListener {
             default -> -1;
         };
         if (p >= 0) phaseGauge(scenario).set(p);
-        if (lengthNanos > 0) {
+        if (seconds > 0) {
             phaseSeconds.computeIfAbsent(scenario + "|" + word, k -> {
                 AtomicLong v = new AtomicLong();
                 Gauge.builder(SCENARIO_PHASE_DURATION, v, x -> Double.longBitsToDouble(x.get()))
                     .tags(TAG_SCENARIO, scenario, TAG_PHASE, word).description("planned length of the phase").register(registry);
                 return v;
-            }).set(Double.doubleToLongBits(lengthNanos / 1e9));
+            }).set(Double.doubleToLongBits(seconds));
         }
-    }
-
-    @Override
-    public void faultApplied(String scenario, String server, Fault fault, long planned, long actual) {
-        String type = typeTag(fault.type());
-        toxicGauge(server, type).incrementAndGet();
-        values(fault).forEach((param, v) -> valueGauge(server, type, param).set(Double.doubleToLongBits(v)));
-    }
-
-    @Override
-    public void faultRemoved(String scenario, String server, Fault fault, String why, long planned, long actual) {
-        String type = typeTag(fault.type());
-        AtomicInteger g = toxicGauge(server, type);
-        if (g.decrementAndGet() <= 0) {
-            g.set(0);
-            for (String param : params(fault.type())) valueGauge(server, type, param).set(Double.doubleToLongBits(0));
-        }
-    }
-
-    @Override
-    public void scenarioEnded(String scenario, long planned, long actual) {
-        phaseGauge(scenario).set(PHASE_IDLE);
-        active.set(0);
-        resetToxics();
-    }
-
-    /** Counts a scenario's verdict: {@code pass}, {@code fail} or {@code error}. */
-    public void verdict(String scenario, String status) {
-        Counter.builder(SCENARIO_RUNS).tags(TAG_SCENARIO, scenario, TAG_STATUS, status)
-            .description("scenario runs by verdict").register(registry).increment();
-    }
-
-    /** Publishes each expectation's result and counts the verdict. */
-    public void verdict(ScenarioVerdict v) {
-        for (ScenarioVerdict.Result r : v.results()) {
-            expectations.computeIfAbsent(v.scenario() + "|" + r.expectation(), k -> {
-                AtomicInteger g = new AtomicInteger();
-                Gauge.builder(EXPECTATION_RESULT, g, AtomicInteger::get)
-                    .tags(TAG_SCENARIO, v.scenario(), TAG_EXPECTATION, r.expectation())
-                    .description("1 if the expectation held, 0 if it failed").register(registry);
-                return g;
-            }).set(r.ok() ? 1 : 0);
-        }
-        verdict(v.scenario(), v.status().label());
     }
 }

@@ -1,18 +1,17 @@
 package io.chaosplaybooks.runtime.run;
 
-import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.Units;
+import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.RunListener;
-import io.chaosplaybooks.runtime.load.LoadWindow;
-import io.chaosplaybooks.runtime.load.ServerWindow;
-import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -25,26 +24,25 @@ final class ConsoleStatus implements RunListener {
     private final PrintStream out;
     private final boolean terminal;
     private final boolean quiet;
-    private final long runStart;
     private final int total;
     private volatile int index;
     private volatile String scenario = "";
     private volatile String phase = "starting";
-    private volatile long phaseEnd;
+    private volatile double phaseEndMs;
+    private final List<RunEvent.ExpectationResult> failed = new CopyOnWriteArrayList<>();
     private final Map<String, String> faults = new ConcurrentHashMap<>();
     private volatile boolean statusShown;
     private long seconds;
 
-    ConsoleStatus(PrintStream out, boolean terminal, boolean quiet, long runStart, int total) {
+    ConsoleStatus(PrintStream out, boolean terminal, boolean quiet, int total) {
         this.out = out;
         this.terminal = terminal;
         this.quiet = quiet;
-        this.runStart = runStart;
         this.total = total;
     }
 
-    private String clock(long nanos) {
-        return Units.clock(Duration.ofNanos(Math.max(0, nanos - runStart)));
+    private static String clock(double ms) {
+        return Units.clock(Duration.ofNanos(Math.max(0, Math.round(ms * 1e6))));
     }
 
     /** Prints a line above the status line (clears it first on a terminal). */
@@ -58,69 +56,70 @@ final class ConsoleStatus implements RunListener {
     }
 
     @Override
-    public void scenarioStarted(String s, long planned, long actual) {
-        index++;
-        scenario = s;
-        faults.clear();
-        if (!quiet) line(String.format(Locale.ROOT, "[%s] scenario %d/%d: %s", clock(actual), index, total, s));
-    }
-
-    @Override
-    public void phaseStarted(String s, String word, String label, long len, long planned, long actual) {
-        phase = label.isEmpty() ? word : label + "/" + word;
-        phaseEnd = actual + len;
-        if (!quiet && !word.equals("step")) {
-            line(String.format(Locale.ROOT, "[%s]   %-9s %s", clock(actual), word, len > 0 ? Units.format(Duration.ofNanos(len)) : ""));
+    public void on(RunEvent event) {
+        switch (event) {
+            case RunEvent.ScenarioStart e -> {
+                index++;
+                scenario = e.scenario();
+                faults.clear();
+                failed.clear();
+                if (!quiet) line(String.format(Locale.ROOT, "[%s] scenario %d/%d: %s", clock(e.actualMs()), index, total, e.scenario()));
+            }
+            case RunEvent.PhaseStart e -> {
+                phase = e.step() == null ? e.phase() : e.step() + "/" + e.phase();
+                phaseEndMs = e.actualMs() + e.lengthMs();
+                if (!quiet && !e.phase().equals("step")) {
+                    line(String.format(Locale.ROOT, "[%s]   %-9s %s", clock(e.actualMs()), e.phase(),
+                        e.lengthMs() > 0 ? Units.format(Duration.ofNanos(Math.round(e.lengthMs() * 1e6))) : ""));
+                }
+            }
+            case RunEvent.FaultApplied e -> {
+                faults.merge(e.server(), e.fault(), (a, b) -> a + " + " + b);
+                if (!quiet) line(String.format(Locale.ROOT, "[%s]     + %s on %s", clock(e.actualMs()), e.fault(), e.server()));
+            }
+            case RunEvent.FaultRemoved e -> {
+                faults.remove(e.server());
+                if (!quiet) line(String.format(Locale.ROOT, "[%s]     - %s on %s (%s)", clock(e.actualMs()), e.fault(), e.server(), e.why()));
+            }
+            case RunEvent.ActionFailed e -> line(String.format(Locale.ROOT, "[%s]     ! %s", clock(e.actualMs()), e.what()));
+            case RunEvent.ExpectationResult r -> {
+                if (!r.ok()) failed.add(r);
+            }
+            case RunEvent.Verdict v -> verdict(v);
+            case RunEvent.LoadSecond w -> second(w);
+            default -> { }
         }
     }
 
-    @Override
-    public void faultApplied(String s, String server, Fault f, long planned, long actual) {
-        faults.merge(server, f.describe(), (a, b) -> a + " + " + b);
-        if (!quiet) line(String.format(Locale.ROOT, "[%s]     + %s on %s", clock(actual), f.describe(), server));
-    }
-
-    @Override
-    public void faultRemoved(String s, String server, Fault f, String why, long planned, long actual) {
-        faults.remove(server);
-        if (!quiet) line(String.format(Locale.ROOT, "[%s]     - %s on %s (%s)", clock(actual), f.describe(), server, why));
-    }
-
-    @Override
-    public void actionFailed(String s, String what, Exception cause, long actual) {
-        line(String.format(Locale.ROOT, "[%s]     ! %s", clock(actual), what));
-    }
-
-    void verdict(ScenarioVerdict v) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-5s %s", v.status(), v.scenario()));
-        for (ScenarioVerdict.Result r : v.failures()) {
+    private void verdict(RunEvent.Verdict v) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-5s %s", v.status().toUpperCase(Locale.ROOT), v.scenario()));
+        for (RunEvent.ExpectationResult r : failed) {
             b.append(String.format(Locale.ROOT, "%n        %s: expect %s: expected %s, measured %s", r.position(), r.expectation(), r.expected(), r.measured()));
         }
         for (String e : v.errors()) b.append("\n        error: ").append(e);
+        failed.clear();
         line(b.toString());
     }
 
-    /** Called by the load engine once a second. */
-    void window(LoadWindow w, long now) {
+    private void second(RunEvent.LoadSecond w) {
         seconds++;
         if (quiet) return;
-        ServerWindow t = w.total();
-        String breakers = w.servers().stream()
-            .map(s -> s.server() + ":" + (s.breaker() == null ? "?" : s.breaker().tag()))
+        String breakers = w.servers().entrySet().stream()
+            .map(s -> s.getKey() + ":" + (s.getValue().breaker() == null ? "?" : s.getValue().breaker()))
             .collect(Collectors.joining(" "));
         String activeFaults = faults.isEmpty() ? "none" : new TreeMap<>(faults).entrySet().stream()
             .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        long left = Math.max(0, phaseEnd - now);
+        long left = Math.max(0, Math.round(phaseEndMs - w.endMs()));
         String status = String.format(Locale.ROOT, "%d/%d %s | %s %s left | %.0f ops/s | err %.2f%% | p99 %.1f ms | %s | faults: %s",
-            index, total, scenario, phase, Units.format(Duration.ofMillis(left / 1_000_000 / 100 * 100)), w.opsPerSecond(),
-            t.errorRate() * 100, t.latency() == null ? 0 : t.latency().p99Ms(), breakers, activeFaults);
+            index, total, scenario, phase, Units.format(Duration.ofMillis(left / 100 * 100)), w.opsPerSecond(),
+            w.errorRate() * 100, w.p99Ms() == null ? 0 : w.p99Ms(), breakers, activeFaults);
         synchronized (this) {
             if (terminal) {
                 out.print("\r\033[2K" + status);
                 out.flush();
                 statusShown = true;
             } else if (seconds % 5 == 0) {
-                out.println("[" + clock(now) + "]     " + status);
+                out.println("[" + clock(w.endMs()) + "]     " + status);
                 out.flush();
             }
         }

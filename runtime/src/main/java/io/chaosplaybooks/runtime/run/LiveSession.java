@@ -14,22 +14,13 @@ import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
 import io.chaosplaybooks.runtime.exec.TargetResolver;
-import io.chaosplaybooks.runtime.faults.EmbeddedBackend;
-import io.chaosplaybooks.runtime.faults.ToxiproxyBackend;
 import io.chaosplaybooks.runtime.load.BreakerState;
 import io.chaosplaybooks.runtime.load.LoadEngine;
 import io.chaosplaybooks.runtime.load.LoadWindow;
 import io.chaosplaybooks.runtime.load.ServerEndpoint;
-import io.chaosplaybooks.runtime.targets.ProvisionedTargets;
-import io.chaosplaybooks.runtime.targets.TargetKind;
-import io.chaosplaybooks.runtime.targets.Targets;
 import io.chaosplaybooks.runtime.verdict.ExpectationJudge;
-import io.chaosplaybooks.runtime.verdict.RecordedObservations;
 import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -69,10 +59,7 @@ public final class LiveSession implements AutoCloseable {
 
         /** The embedded engine, or a real Toxiproxy at {@code toxiproxy} when not null. */
         public static Config of(URI toxiproxy, List<String> servers, long seed, Consumer<String> console) {
-            Function<String, FaultBackend> backends = toxiproxy == null
-                ? id -> new EmbeddedBackend(id, console)
-                : id -> new ToxiproxyBackend(toxiproxy, id, console);
-            return new Config(servers, seed, true, backends, console);
+            return new Config(servers, seed, true, RunEnvironment.Settings.of(toxiproxy, servers, seed, console).backends(), console);
         }
     }
 
@@ -101,20 +88,12 @@ public final class LiveSession implements AutoCloseable {
     private final Config config;
     private final String id = PlaybookRunner.newRunId();
     private final List<String> names;
-    private final TargetResolver resolver;
     private final Object lock = new Object();
     private final Map<Integer, Live> active = new LinkedHashMap<>();
     private final List<Recorded> recorded = new ArrayList<>();
-    private final RecordedObservations seen = new RecordedObservations();
-    private final long startNanos = System.nanoTime();
-    private final Instant wallStart = Instant.now();
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private int nextId = 1;
     private LoadProfile load;
-    private ProvisionedTargets targets;
-    private FaultBackend backend;
-    private List<ServerEndpoint> proxied = List.of();
-    private LoadEngine engine;
+    private RunEnvironment env;
     private ScheduledExecutorService timer;
     private boolean closed;
 
@@ -124,7 +103,6 @@ public final class LiveSession implements AutoCloseable {
         this.playbook = playbook;
         this.config = config;
         this.names = playbook.servers().stream().map(ServerSpec::name).toList();
-        this.resolver = new TargetResolver(names, config.seed());
         this.load = playbook.load();
     }
 
@@ -142,14 +120,14 @@ public final class LiveSession implements AutoCloseable {
 
     public boolean started() {
         synchronized (lock) {
-            return backend != null;
+            return env != null;
         }
     }
 
     /** The fault backend, once started (tests look at the engine behind it). */
     public FaultBackend backend() {
         synchronized (lock) {
-            return backend;
+            return env == null ? null : env.backend();
         }
     }
 
@@ -157,93 +135,32 @@ public final class LiveSession implements AutoCloseable {
     public void start() throws RunException {
         synchronized (lock) {
             if (closed) throw new RunException("the session is closed");
-            if (backend != null) return;
-            boolean ok = false;
+            if (env != null) return;
+            RunEnvironment e = RunEnvironment.open(id, playbook,
+                new RunEnvironment.Settings(config.serverAddresses(), config.seed(), config.backends(), config.console()));
             try {
-                targets = provision();
-                backend = config.backends().apply(id);
-                List<ServerEndpoint> through = new ArrayList<>();
-                for (ServerEndpoint s : targets.servers()) {
-                    try {
-                        through.add(ServerEndpoint.parse(s.name(), backend.addProxy(s.name(), s.address())));
-                    } catch (FaultBackend.FaultException e) {
-                        throw new RunException(e.getMessage(), e);
-                    }
-                }
-                proxied = List.copyOf(through);
-                timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("chaos-repl-timer").unstarted(r));
-                if (config.startLoad()) startLoad(load, true);
-                ok = true;
-            } finally {
-                if (!ok) stopEverything();
+                if (config.startLoad()) startLoad(e, load, true);
+            } catch (RunException | RuntimeException failed) {
+                e.close();
+                throw failed;
             }
-        }
-    }
-
-    private ProvisionedTargets provision() throws RunException {
-        List<ServerEndpoint> explicit = new ArrayList<>();
-        List<String> given = config.serverAddresses();
-        if (!given.isEmpty()) {
-            if (given.size() != names.size()) {
-                throw new RunException("--servers gives " + given.size() + " addresses but the session has "
-                    + names.size() + " servers (" + String.join(", ", names) + ")");
-            }
-            for (int i = 0; i < names.size(); i++) explicit.add(ServerEndpoint.parse(names.get(i), given.get(i)));
-        } else {
-            for (ServerSpec s : playbook.servers()) if (s.address() != null) explicit.add(ServerEndpoint.parse(s.name(), s.address()));
-            if (!explicit.isEmpty() && explicit.size() != names.size()) {
-                throw new RunException("either every named server has an address or none does");
-            }
-        }
-        try {
-            ProvisionedTargets t = Targets.provision(names.size(), explicit, config.console());
-            List<ServerEndpoint> renamed = new ArrayList<>();
-            for (int i = 0; i < t.servers().size(); i++) {
-                ServerEndpoint s = t.servers().get(i);
-                renamed.add(new ServerEndpoint(names.get(i), s.host(), s.port()));
-            }
-            return new ProvisionedTargets() {
-                public List<ServerEndpoint> servers() { return renamed; }
-                public TargetKind kind() { return t.kind(); }
-                public void close() { t.close(); }
-            };
-        } catch (IOException | RuntimeException e) {
-            throw new RunException("cannot provide the servers: " + e.getMessage(), e);
+            timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("chaos-repl-timer").unstarted(r));
+            env = e;
         }
     }
 
     /** Starts the load; a restart does not pre-fill again (the keys are there, and faults may be on). */
-    private void startLoad(LoadProfile p, boolean prefill) throws RunException {
-        LoadEngine e = new LoadEngine(proxied, LoadProfiles.of(p, 1.0).toBuilder().prefill(prefill).build(), registry);
-        e.addWindowListener(w -> seen.add(PlaybookRunner.toSecond(w, startNanos, wallStart)));
-        e.addBreakerListener(t -> seen.add(PlaybookRunner.toEvent(t, startNanos, wallStart)));
-        CountDownLatch first = new CountDownLatch(1);
-        e.addWindowListener(w -> first.countDown());
-        try {
-            e.start();
-        } catch (IOException ex) {
-            e.close();
-            throw new RunException("the load engine cannot reach the servers through the proxies: " + ex.getMessage(), ex);
-        }
-        engine = e;
-        // Statements after the start find the load steady and at least one second measured.
-        try {
-            first.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+    private static void startLoad(RunEnvironment e, LoadProfile p, boolean prefill) throws RunException {
+        e.startLoad(LoadProfiles.of(p, 1.0).toBuilder().prefill(prefill).build(), event -> { });
     }
 
     /** Changes the load: the running engine stops and one with the new profile starts. */
     public void setLoad(LoadProfile p) throws RunException {
         synchronized (lock) {
             load = p;
-            if (backend == null) return; // used at start
-            if (engine != null) {
-                engine.close();
-                engine = null;
-            }
-            if (config.startLoad()) startLoad(p, false);
+            if (env == null) return; // used at start
+            env.stopLoad();
+            if (config.startLoad()) startLoad(env, p, false);
         }
     }
 
@@ -260,11 +177,11 @@ public final class LiveSession implements AutoCloseable {
     public ActiveFault inject(List<Fault> faults, Target target, Duration duration, String statement) throws RunException {
         start();
         synchronized (lock) {
-            List<String> servers = resolver.resolve(target);
+            List<String> servers = env.resolver().resolve(target);
             List<FaultBackend.Handle> handles = new ArrayList<>();
             try {
                 for (String server : servers) {
-                    for (Fault f : faults) handles.add(backend.apply(server, f));
+                    for (Fault f : faults) handles.add(env.backend().apply(server, f));
                 }
             } catch (FaultBackend.FaultException | RuntimeException e) {
                 for (FaultBackend.Handle h : handles) removeQuietly(h);
@@ -293,8 +210,8 @@ public final class LiveSession implements AutoCloseable {
     /** Removes the faults on a target's servers, or (target null) all of them. Returns how many faults were removed. */
     public int heal(Target target, String statement) {
         synchronized (lock) {
-            if (statement != null && backend != null) recorded.add(new Recorded(Instant.now(), statement, null));
-            Set<String> servers = target == null ? null : new HashSet<>(resolver.resolve(target));
+            if (statement != null && env != null) recorded.add(new Recorded(Instant.now(), statement, null));
+            Set<String> servers = target == null ? null : new HashSet<>(resolver().resolve(target));
             int removed = 0;
             for (var it = active.values().iterator(); it.hasNext(); ) {
                 Live l = it.next();
@@ -320,7 +237,7 @@ public final class LiveSession implements AutoCloseable {
 
     private void removeQuietly(FaultBackend.Handle h) {
         try {
-            backend.remove(h);
+            env.backend().remove(h);
         } catch (FaultBackend.FaultException | RuntimeException e) {
             config.console().accept("cannot remove " + h.fault().describe() + " from " + h.server() + ": " + e.getMessage());
         }
@@ -345,21 +262,17 @@ public final class LiveSession implements AutoCloseable {
      */
     public ScenarioVerdict run(Scenario scenario, RunListener listener, boolean healFirst) throws RunException {
         start();
-        FaultBackend b;
+        RunEnvironment e;
         synchronized (lock) {
-            b = backend;
+            e = env;
         }
         if (healFirst) heal(null, null);
-        ScenarioExecutor executor = new ScenarioExecutor(Clock.SYSTEM, b, resolver, listener);
-        ScenarioExecutor.Outcome outcome = executor.run(scenario, System.nanoTime(), 1.0);
-        if (!outcome.interrupted()) {
-            try {
-                Thread.sleep(1100); // the last second's window arrives before judging
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return new ExpectationJudge(seen, resolver).judge(scenario, outcome);
+        // The listener's times count from the scenario's start.
+        long now = System.nanoTime();
+        ScenarioExecutor executor = new ScenarioExecutor(Clock.SYSTEM, e.backend(), e.resolver(), listener, now);
+        ScenarioExecutor.Outcome outcome = executor.run(scenario, now, 1.0);
+        if (!outcome.interrupted()) PlaybookRunner.sleepQuietly(1100); // the last second's window arrives before judging
+        return new ExpectationJudge(e.observations(), e.resolver()).judge(scenario, outcome);
     }
 
     /** Judges one expectation now, over the last {@code window} of load. */
@@ -369,35 +282,33 @@ public final class LiveSession implements AutoCloseable {
         ActionPlan plan = ActionPlan.of(s, 1.0);
         long from = System.nanoTime() - plan.lengthNanos();
         var outcome = new ScenarioExecutor.Outcome(plan, from, List.of(), false);
-        return new ExpectationJudge(seen, resolver).judge(s, outcome).results().get(0);
+        return new ExpectationJudge(env.observations(), env.resolver()).judge(s, outcome).results().get(0);
+    }
+
+    /** Resolves targets by the playbook's names and the session's seed, started or not. */
+    private TargetResolver resolver() {
+        return env != null ? env.resolver() : new TargetResolver(names, config.seed());
     }
 
     public Status status() {
         synchronized (lock) {
             List<ServerLine> servers = new ArrayList<>();
-            if (targets != null) {
-                for (int i = 0; i < targets.servers().size(); i++) {
-                    servers.add(new ServerLine(names.get(i), targets.servers().get(i).address(), proxied.get(i).address()));
-                }
-            } else {
-                for (String n : names) servers.add(new ServerLine(n, null, null));
+            for (int i = 0; i < names.size(); i++) {
+                servers.add(new ServerLine(names.get(i), env == null ? null : env.servers().servers().get(i).address(),
+                    env == null ? null : env.proxies().get(i).address()));
             }
-            LoadWindow last = null;
-            Map<String, BreakerState> breakers = Map.of();
-            if (engine != null) {
-                List<LoadWindow> recent = engine.recentWindows();
-                last = recent.isEmpty() ? null : recent.get(recent.size() - 1);
-                breakers = engine.breakerStates();
-            }
-            return new Status(backend != null, backend == null ? null : backend.name(),
-                targets == null ? null : targets.kind().toString(), servers, activeFaults(), last, breakers,
-                load.clients(), load.ratePerSecond());
+            LoadEngine engine = env == null ? null : env.load();
+            List<LoadWindow> recent = engine == null ? List.of() : engine.recentWindows();
+            return new Status(env != null, env == null ? null : env.backend().name(), env == null ? null : env.servers().kind().toString(),
+                servers, activeFaults(), recent.isEmpty() ? null : recent.get(recent.size() - 1),
+                engine == null ? Map.of() : engine.breakerStates(), load.clients(), load.ratePerSecond());
         }
     }
 
     /** The load engine's last windows, oldest first (empty before the start). */
     public List<LoadWindow> recentWindows() {
         synchronized (lock) {
+            LoadEngine engine = env == null ? null : env.load();
             return engine == null ? List.of() : engine.recentWindows();
         }
     }
@@ -413,45 +324,15 @@ public final class LiveSession implements AutoCloseable {
     /** Removes every fault, stops the load, deletes the proxies, stops the servers. Idempotent. */
     @Override
     public void close() {
-        // Cleanup must finish even if the thread was interrupted.
-        boolean interrupted = Thread.interrupted();
         synchronized (lock) {
             closed = true;
-            stopEverything();
+            if (timer != null) timer.shutdownNow();
+            timer = null;
+            // The faults the session knows of first, with their expiry timers; the environment removes the rest.
+            if (env != null) heal(null, null);
+            active.clear();
+            if (env != null) env.close();
+            env = null;
         }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    private void stopEverything() {
-        if (timer != null) timer.shutdownNow();
-        timer = null;
-        if (backend != null) heal(null, null);
-        active.clear();
-        if (engine != null) {
-            try {
-                engine.close();
-            } catch (RuntimeException e) {
-                config.console().accept("cleanup: " + e);
-            }
-        }
-        engine = null;
-        if (backend != null) {
-            try {
-                backend.removeAll();
-                backend.close();
-            } catch (RuntimeException e) {
-                config.console().accept("cleanup: " + e);
-            }
-        }
-        backend = null;
-        if (targets != null) {
-            try {
-                targets.close();
-            } catch (Exception e) {
-                config.console().accept("cleanup: " + e);
-            }
-        }
-        targets = null;
-        proxied = List.of();
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * Where a run's servers come from, in order of preference: the addresses given; else {@code n}
  * local memcached processes when the binary is on PATH; else {@code n} in-process stand-ins,
- * announced on the console. Servers that are started are named {@code server-1 .. server-n}.
+ * announced on the console. Servers that are started carry the names asked for, in order.
  */
 public final class Targets {
     /** Memory per stand-in: memcached's default {@code -m 64}. */
@@ -21,29 +21,30 @@ public final class Targets {
     private Targets() {}
 
     /**
-     * @param count    servers to start when {@code explicit} is empty (1..64)
-     * @param explicit servers given by the user; when not empty, used as they are and {@code count} is ignored
+     * @param names    the servers to start when {@code explicit} is empty (1..64), named as the playbook names them
+     * @param explicit servers given by the user; when not empty, used as they are and {@code names} is ignored
      * @param console  where to say what was started (one line per decision)
      * @throws IOException when servers had to be started and could not be
      */
-    public static ProvisionedTargets provision(int count, List<ServerEndpoint> explicit, Consumer<String> console) throws IOException {
-        return provision(count, explicit, console, LocalMemcachedProcesses.findBinary());
+    public static ProvisionedTargets provision(List<String> names, List<ServerEndpoint> explicit, Consumer<String> console) throws IOException {
+        return provision(names, explicit, console, LocalMemcachedProcesses.findBinary());
     }
 
-    /** As {@link #provision(int, List, Consumer)}, with the memcached binary already looked up (tests). */
-    static ProvisionedTargets provision(int count, List<ServerEndpoint> explicit, Consumer<String> console,
+    /** As {@link #provision(List, List, Consumer)}, with the memcached binary already looked up (tests). */
+    static ProvisionedTargets provision(List<String> names, List<ServerEndpoint> explicit, Consumer<String> console,
                                         Optional<Path> binary) throws IOException {
         if (!explicit.isEmpty()) {
             return explicit(explicit);
         }
+        int count = names.size();
         checkCount(count);
         if (binary.isPresent()) {
-            LocalMemcachedProcesses started = LocalMemcachedProcesses.start(binary.get(), count, names(count));
+            LocalMemcachedProcesses started = LocalMemcachedProcesses.start(binary.get(), count, names);
             console.accept("Started " + count + " local memcached " + (count == 1 ? "process" : "processes") + " ("
                 + binary.get() + "): " + describe(started.servers()));
             return started;
         }
-        return startStandIns(count, console);
+        return startStandIns(names, console);
     }
 
     /** Servers the user gave: nothing to start or stop. */
@@ -69,8 +70,13 @@ public final class Targets {
         return started;
     }
 
-    /** In-process stand-ins, whatever is installed. */
+    /** In-process stand-ins named {@code server-1 .. server-n}, whatever is installed. */
     public static ProvisionedTargets startStandIns(int count, Consumer<String> console) throws IOException {
+        return startStandIns(names(count), console);
+    }
+
+    private static ProvisionedTargets startStandIns(List<String> names, Consumer<String> console) throws IOException {
+        int count = names.size();
         checkCount(count);
         List<MemcachedStandIn> started = new ArrayList<>();
         List<ServerEndpoint> endpoints = new ArrayList<>();
@@ -78,7 +84,7 @@ public final class Targets {
             for (int i = 0; i < count; i++) {
                 MemcachedStandIn s = MemcachedStandIn.start(LocalMemcachedProcesses.LOOPBACK, 0, STAND_IN_MEMORY_BYTES);
                 started.add(s);
-                endpoints.add(new ServerEndpoint(names(count).get(i), LocalMemcachedProcesses.LOOPBACK, s.port()));
+                endpoints.add(new ServerEndpoint(names.get(i), LocalMemcachedProcesses.LOOPBACK, s.port()));
             }
         } catch (IOException | RuntimeException e) {
             started.forEach(MemcachedStandIn::close);

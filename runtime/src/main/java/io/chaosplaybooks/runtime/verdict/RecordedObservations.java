@@ -1,12 +1,41 @@
 package io.chaosplaybooks.runtime.verdict;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.chaosplaybooks.runtime.events.RunEvent;
+import io.chaosplaybooks.runtime.exec.RunListener;
 
-/** Observations kept in memory as the load engine reports them; thread-safe. */
-public final class RecordedObservations implements Observations {
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Observations kept in memory as the run's load seconds and breaker changes arrive; thread-safe. */
+public final class RecordedObservations implements Observations, RunListener {
+    private final long originNanos;
     private final List<LoadSecond> seconds = new ArrayList<>();
     private final List<BreakerEvent> events = new ArrayList<>();
+
+    /** @param originNanos the run's start on the clock the verdict judges with: events' milliseconds count from it */
+    public RecordedObservations(long originNanos) {
+        this.originNanos = originNanos;
+    }
+
+    private long nanos(double ms) {
+        return originNanos + Math.round(ms * 1e6);
+    }
+
+    @Override
+    public void on(RunEvent event) {
+        switch (event) {
+            case RunEvent.LoadSecond s -> {
+                Map<String, String> breakers = new LinkedHashMap<>();
+                s.servers().forEach((server, x) -> breakers.put(server, x.breaker() == null ? "CLOSED" : x.breaker().toUpperCase(Locale.ROOT)));
+                add(new LoadSecond(nanos(s.startMs()), nanos(s.endMs()), s.operations(), s.errors(), s.histogram(), breakers));
+            }
+            case RunEvent.BreakerChange b -> add(new BreakerEvent(nanos(b.actualMs()), b.server(), b.from(), b.to()));
+            default -> { }
+        }
+    }
 
     public synchronized void add(LoadSecond s) {
         seconds.add(s);
@@ -15,7 +44,6 @@ public final class RecordedObservations implements Observations {
     public synchronized void add(BreakerEvent e) {
         events.add(e);
     }
-
     @Override
     public synchronized List<LoadSecond> seconds(long from, long to) {
         return seconds.stream().filter(s -> s.endNanos() > from && s.startNanos() < to).toList();

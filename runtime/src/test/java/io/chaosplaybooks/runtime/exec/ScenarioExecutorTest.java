@@ -4,11 +4,13 @@ import io.chaosplaybooks.dsl.PlaybookLoader;
 import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.runtime.events.RunEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,22 +66,27 @@ class ScenarioExecutorTest {
     static ScenarioExecutor.Outcome run(String text, RecordingBackend backend, Clock clock, double scale, RunListener l) {
         Playbook pb = playbook(text);
         var targets = new TargetResolver(pb.servers().stream().map(s -> s.name()).toList(), 42);
-        return new ScenarioExecutor(clock, backend, targets, l).run(pb.scenarios().get(0), clock.nanos(), scale);
+        long start = clock.nanos();
+        return new ScenarioExecutor(clock, backend, targets, l, start).run(pb.scenarios().get(0), start, scale);
     }
 
     @Test
     void theCardScenarioRunsOnItsDeadlines() {
         VirtualClock clock = new VirtualClock();
         RecordingBackend b = new RecordingBackend(clock);
-        List<String> phases = new ArrayList<>();
+        List<RunEvent> events = new ArrayList<>();
         var out = run("scenario \"packet-loss-10\" { stabilize 30.s; inject packetLoss(0.1) on server(1) for 1.min; recover 60.s }",
-            b, clock, 1.0, new RunListener() {
-                public void phaseStarted(String s, String word, String label, long len, long planned, long actual) {
-                    phases.add(word + "@" + planned / S);
-                }
-            });
+            b, clock, 1.0, events::add);
         assertTrue(out.ok(), out.errors().toString());
-        assertEquals(List.of("stabilize@0", "inject@30", "recover@90"), phases);
+        var fault = Map.<String, Number>of("rate", 0.1);
+        assertEquals(List.of(
+            new RunEvent.ScenarioStart("packet-loss-10", 0, 0),
+            new RunEvent.PhaseStart("packet-loss-10", "stabilize", null, 30_000, 0, 0),
+            new RunEvent.PhaseStart("packet-loss-10", "inject", null, 60_000, 30_000, 30_000),
+            new RunEvent.FaultApplied("packet-loss-10", "server-1", "packetLoss(10%)", "packetLoss", fault, "both", 1.0, 30_000, 30_000),
+            new RunEvent.FaultRemoved("packet-loss-10", "server-1", "packetLoss(10%)", "packetLoss", fault, "both", 1.0, "inject ended", 90_000, 90_000),
+            new RunEvent.PhaseStart("packet-loss-10", "recover", null, 60_000, 90_000, 90_000),
+            new RunEvent.ScenarioEnd("packet-loss-10", 150_000, 150_000)), events);
         assertEquals(List.of("30s +packetLoss@server-1", "90s -packetLoss@server-1"), b.log);
         assertEquals(150 * S, clock.nanos());
         assertEquals(List.of(new ActionPlan.Window("inject", 30 * S, 90 * S)), out.plan().windows("inject"));
@@ -97,7 +104,7 @@ class ScenarioExecutorTest {
                 inject packetLoss(0.5) on server(2) for 5.s
               }
               recover 10.s
-            }""", b, clock, 1.0, new RunListener() {});
+            }""", b, clock, 1.0, e -> { });
         assertEquals(List.of("10s +latency@server-1", "10s +packetLoss@server-2", "15s -packetLoss@server-2",
             "30s -latency@server-1"), b.log);
         assertEquals(40 * S, clock.nanos());
@@ -116,7 +123,7 @@ class ScenarioExecutorTest {
               wait 5.s
               heal
               wait 1.s
-            }""", b, clock, 1.0, new RunListener() {});
+            }""", b, clock, 1.0, e -> { });
         assertEquals(List.of("5s +blackhole@server-1", "5s +blackhole@server-2", "15s -blackhole@server-1",
             "20s -blackhole@server-2"), b.log);
         assertEquals(new ActionPlan.Window("inject", 5 * S, 15 * S), out.plan().windows("inject").get(0));
@@ -126,7 +133,7 @@ class ScenarioExecutorTest {
     void recoverRemovesWhatIsStillInjected() {
         VirtualClock clock = new VirtualClock();
         RecordingBackend b = new RecordingBackend(clock);
-        run("scenario \"r\" { stabilize 1.s; inject down() on allServers; wait 2.s; recover 3.s }", b, clock, 1.0, new RunListener() {});
+        run("scenario \"r\" { stabilize 1.s; inject down() on allServers; wait 2.s; recover 3.s }", b, clock, 1.0, e -> { });
         assertEquals(List.of("1s +down@server-1", "1s +down@server-2", "1s +down@server-3",
             "3s -down@server-1", "3s -down@server-2", "3s -down@server-3"), b.log);
     }
@@ -139,7 +146,7 @@ class ScenarioExecutorTest {
             scenario "rs" {
               repeat(2) { inject down() on server(3) for 2.s; wait 1.s }
               step "later", delayBefore: 4.s, { inject latency(1.s) on server(1) for 1.s }
-            }""", b, clock, 1.0, new RunListener() {});
+            }""", b, clock, 1.0, e -> { });
         assertEquals(List.of("0s +down@server-3", "2s -down@server-3", "3s +down@server-3", "5s -down@server-3",
             "10s +latency@server-1", "11s -latency@server-1"), b.log);
         assertEquals(List.of(new ActionPlan.Window("later", 10 * S, 11 * S)), out.plan().windows("later"));
@@ -149,7 +156,7 @@ class ScenarioExecutorTest {
     void timeScaleShrinksEveryDuration() {
         VirtualClock clock = new VirtualClock();
         RecordingBackend b = new RecordingBackend(clock);
-        run("scenario \"t\" { stabilize 30.s; inject packetLoss(1.0) on server(1) for 1.min; recover 60.s }", b, clock, 0.1, new RunListener() {});
+        run("scenario \"t\" { stabilize 30.s; inject packetLoss(1.0) on server(1) for 1.min; recover 60.s }", b, clock, 0.1, e -> { });
         assertEquals(List.of("3s +packetLoss@server-1", "9s -packetLoss@server-1"), b.log);
         assertEquals(15 * S, clock.nanos());
     }
@@ -159,7 +166,7 @@ class ScenarioExecutorTest {
         VirtualClock clock = new VirtualClock();
         RecordingBackend b = new RecordingBackend(clock);
         b.failOn = "server-2";
-        var out = run("scenario \"f\" { stabilize 1.s; inject latency(1.s) on allServers for 5.s; recover 1.s }", b, clock, 1.0, new RunListener() {});
+        var out = run("scenario \"f\" { stabilize 1.s; inject latency(1.s) on allServers for 5.s; recover 1.s }", b, clock, 1.0, e -> { });
         assertFalse(out.ok());
         assertEquals(1, out.errors().size());
         assertEquals(List.of("1s +latency@server-1", "1s +latency@server-3", "1s -latency@server-1", "1s -latency@server-3"), b.log,
@@ -178,7 +185,7 @@ class ScenarioExecutorTest {
               inject latency(1.s) on server(1) for 2.s
               inject down() on server(2) for 2.s
               inject latency(1.s) on server(3) for 2.s
-            }""", b, clock, 1.0, new RunListener() {});
+            }""", b, clock, 1.0, e -> { });
         assertEquals(1, stopped.errors().size());
         assertEquals(List.of("0s +latency@server-1", "2s -latency@server-1"), b.log, "server-3's inject never ran");
         assertTrue(b.live.isEmpty());
@@ -191,7 +198,7 @@ class ScenarioExecutorTest {
               inject latency(1.s) on server(1) for 2.s
               step "flaky", continueOnFailure: true, { inject down() on server(2) for 2.s }
               inject latency(1.s) on server(3) for 2.s
-            }""", b2, clock2, 1.0, new RunListener() {});
+            }""", b2, clock2, 1.0, e -> { });
         assertTrue(went.errors().isEmpty(), went.errors().toString());
         assertEquals(1, went.warnings().size());
         assertEquals(List.of("0s +latency@server-1", "2s -latency@server-1", "4s +latency@server-3", "6s -latency@server-3"), b2.log);
@@ -215,7 +222,7 @@ class ScenarioExecutorTest {
         RecordingBackend b = new RecordingBackend(clock);
         AtomicReference<ScenarioExecutor.Outcome> outcome = new AtomicReference<>();
         Thread t = new Thread(() -> outcome.set(run(
-            "scenario \"i\" { inject packetLoss(1.0) on servers(1, 2); wait 30.s }", b, clock, 1.0, new RunListener() {})));
+            "scenario \"i\" { inject packetLoss(1.0) on servers(1, 2); wait 30.s }", b, clock, 1.0, e -> { })));
         t.start();
         long deadline = System.nanoTime() + 10 * S;
         while (b.live.size() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
@@ -232,16 +239,16 @@ class ScenarioExecutorTest {
     void aSlowStepDoesNotPushLaterDeadlinesBack() {
         Clock clock = Clock.SYSTEM;
         RecordingBackend b = new RecordingBackend(clock);
-        List<Long> lateness = new ArrayList<>();
-        run("scenario \"d\" { repeat(5) { wait 100.ms } }", b, clock, 1.0, new RunListener() {
-            public void phaseStarted(String s, String w, String l, long len, long planned, long actual) {
-                lateness.add(actual - planned);
-                try { Thread.sleep(40); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        List<Double> lateness = new ArrayList<>();
+        run("scenario \"d\" { repeat(5) { wait 100.ms } }", b, clock, 1.0, e -> {
+            if (e instanceof RunEvent.PhaseStart p) {
+                lateness.add(p.lagMs());
+                try { Thread.sleep(40); } catch (InterruptedException x) { Thread.currentThread().interrupt(); }
             }
         });
         assertEquals(5, lateness.size());
         // Tolerance: 30 ms per phase on a shared, noisy 2-core machine; summed sleeps would add 40 ms per phase.
-        long last = lateness.get(4);
-        assertTrue(last < 30_000_000L, "last phase late by " + last / 1e6 + " ms: " + lateness);
+        double last = lateness.get(4);
+        assertTrue(last < 30, "last phase late by " + last + " ms: " + lateness);
     }
 }

@@ -2,7 +2,7 @@ package io.chaosplaybooks.runtime.metrics;
 
 import io.chaosplaybooks.runtime.exec.ActionPlan;
 import io.chaosplaybooks.runtime.exec.FaultBackend;
-import io.chaosplaybooks.runtime.exec.Listeners;
+import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
 import io.chaosplaybooks.runtime.exec.TargetResolver;
@@ -40,17 +40,15 @@ class ScenarioMetricsTest {
         List<String> servers = List.of("server-1", "server-2", "server-3");
         ScenarioMetrics metrics = new ScenarioMetrics(registry, servers);
         List<String> scrapes = new ArrayList<>();
-        RunListener snap = new RunListener() {
-            public void faultApplied(String s, String server, Fault f, long p, long a) { scrapes.add(registry.scrape()); }
-            public void phaseStarted(String s, String w, String l, long len, long p, long a) {
-                if (w.equals("recover")) scrapes.add(registry.scrape());
-            }
+        RunListener snap = e -> {
+            if (e instanceof RunEvent.FaultApplied || e instanceof RunEvent.PhaseStart p && p.phase().equals("recover")) scrapes.add(registry.scrape());
         };
         VirtualClock clock = new VirtualClock();
-        var exec = new ScenarioExecutor(clock, NOOP, new TargetResolver(servers, 1), new Listeners(List.of(metrics, snap)));
+        var exec = new ScenarioExecutor(clock, NOOP, new TargetResolver(servers, 1), RunListener.all(List.of(metrics, snap)), 0);
         for (var s : r.playbook().scenarios()) {
             exec.run(s, clock.nanos(), 1.0);
-            metrics.verdict(s.name(), "pass");
+            metrics.on(new RunEvent.ExpectationResult(s.name(), 1, "errorRate < 1%", s.name().equals("lat"), "< 1%", "0%", "m.groovy:1:1"));
+            metrics.on(new RunEvent.Verdict(s.name(), 1, "pass", List.of(), java.util.Map.of()));
         }
         String during = scrapes.get(0);
         assertTrue(during.contains("scenario_phase{scenario=\"packet-loss-10\"} 2.0"), during);
@@ -68,5 +66,7 @@ class ScenarioMetricsTest {
         String end = registry.scrape();
         assertTrue(end.contains("scenario_runs_total{scenario=\"packet-loss-10\",status=\"pass\"} 1.0"), end);
         assertTrue(end.contains("scenario_active 0.0"), end);
+        assertTrue(end.contains("chaos_expectation_result{expectation=\"errorRate < 1%\",scenario=\"lat\"} 1.0"), end);
+        assertTrue(end.contains("chaos_expectation_result{expectation=\"errorRate < 1%\",scenario=\"packet-loss-10\"} 0.0"), end);
     }
 }

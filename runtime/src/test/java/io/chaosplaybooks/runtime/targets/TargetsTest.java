@@ -16,7 +16,7 @@ class TargetsTest {
             "SKIPPED: memcached is not on PATH (apt-get install memcached)");
         List<String> console = new ArrayList<>();
         List<Long> pids;
-        try (ProvisionedTargets t = Targets.provision(3, List.of(), console::add)) {
+        try (ProvisionedTargets t = Targets.provision(Targets.names(3), List.of(), console::add)) {
             assertEquals(TargetKind.LOCAL_MEMCACHED, t.kind());
             assertEquals(List.of("server-1", "server-2", "server-3"), t.servers().stream().map(ServerEndpoint::name).toList());
             assertEquals(3, t.servers().stream().map(ServerEndpoint::port).distinct().count());
@@ -42,7 +42,7 @@ class TargetsTest {
     void explicitServersAreUsedAsGivenAndNothingIsStarted() throws Exception {
         List<String> console = new ArrayList<>();
         List<ServerEndpoint> given = List.of(ServerEndpoint.parse("cache-a", "127.0.0.1:1"));
-        try (ProvisionedTargets t = Targets.provision(3, given, console::add)) {
+        try (ProvisionedTargets t = Targets.provision(Targets.names(3), given, console::add)) {
             assertEquals(TargetKind.EXPLICIT, t.kind());
             assertEquals(given, t.servers());
         }
@@ -69,16 +69,16 @@ class TargetsTest {
     @Test
     void withoutMemcachedProvisionFallsBackToAnnouncedStandIns() throws Exception {
         List<String> console = new ArrayList<>();
-        try (ProvisionedTargets t = Targets.provision(2, List.of(), console::add, java.util.Optional.empty())) {
+        try (ProvisionedTargets t = Targets.provision(List.of("cache-a", "cache-b"), List.of(), console::add, java.util.Optional.empty())) {
             assertEquals(TargetKind.STAND_IN, t.kind());
-            assertEquals(2, t.servers().size());
+            assertEquals(List.of("cache-a", "cache-b"), t.servers().stream().map(ServerEndpoint::name).toList(), "named as the playbook names them");
             assertTrue(console.get(0).startsWith("memcached is not installed: using 2 in-process memcached stand-ins"), console.get(0));
         }
     }
 
     @Test
     void badCountsAreRefusedWithTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Targets.provision(0, List.of(), l -> {}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Targets.provision(List.of(), List.of(), l -> {}));
         assertTrue(e.getMessage().contains("got 0"));
     }
 

@@ -35,7 +35,7 @@ class ExpectationJudgeTest {
 
     /** 1000 ops/s; during inject 20 % errors for 2 s then 0; back to normal 2 s after the heal. */
     static RecordedObservations observations(boolean breakersOpen, int secondsToRecover) {
-        RecordedObservations o = new RecordedObservations();
+        RecordedObservations o = new RecordedObservations(0);
         for (int t = 0; t < 30; t++) {
             boolean inject = t >= 10 && t < 20;
             boolean recovering = t >= 20 && t < 20 + secondsToRecover;
@@ -87,7 +87,7 @@ class ExpectationJudgeTest {
 
     @Test
     void noLoadIsAFailureNotAPass() {
-        ScenarioVerdict v = judge(new RecordedObservations());
+        ScenarioVerdict v = judge(new RecordedObservations(0));
         assertEquals(ScenarioVerdict.Status.FAIL, v.status());
         assertFalse(v.results().get(0).ok());
         assertEquals("no load measured in the window", v.results().get(0).measured());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RecordedObservationsTest {
     @Test
     void aServersStateIsItsLastEventUpToTheTimeEvenWhenAnotherServersLaterEventCameFirst() {
-        RecordedObservations seen = new RecordedObservations();
+        RecordedObservations seen = new RecordedObservations(0);
         seen.add(new BreakerEvent(100, "server-1", "CLOSED", "OPEN"));
         seen.add(new BreakerEvent(300, "server-1", "OPEN", "HALF_OPEN"));   // published a little early
         seen.add(new BreakerEvent(250, "server-2", "CLOSED", "OPEN"));      // ... and this one late

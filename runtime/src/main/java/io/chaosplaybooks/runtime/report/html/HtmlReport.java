@@ -1,6 +1,7 @@
 package io.chaosplaybooks.runtime.report.html;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.chaosplaybooks.runtime.events.RunEvent;
+import io.chaosplaybooks.runtime.journal.JournalException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +37,8 @@ public final class HtmlReport {
     }
 
     static String render(RunJournal j, String source) {
-        JsonNode start = j.runStart();
         StringBuilder b = new StringBuilder(64 * 1024);
-        String title = "chaos run " + start.path("runId").asText("") + ": " + start.path("playbook").asText("");
+        String title = "chaos run " + text(j.runStart().runId()) + ": " + text(j.runStart().playbook());
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(esc(title)).append("</title>\n")
             .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         b.append("<h1>").append(esc(title)).append("</h1>\n");
@@ -52,33 +52,43 @@ public final class HtmlReport {
     }
 
     private static void header(StringBuilder b, RunJournal j, String source) {
-        JsonNode s = j.runStart();
+        RunEvent.RunStart s = j.runStart();
         b.append("<table class=\"header\">\n");
-        row(b, "run", s.path("runId").asText(""));
-        row(b, "playbook", s.path("playbook").asText("") + (s.hasNonNull("file") ? " (" + s.path("file").asText() + ")" : ""));
-        row(b, "started", s.path("wall").asText(""));
-        JsonNode end = j.runEnd();
+        row(b, "run", text(s.runId()));
+        row(b, "playbook", text(s.playbook()) + (s.file() != null ? " (" + s.file() + ")" : ""));
+        row(b, "started", text(s.wall()));
+        RunEvent.RunEnd end = j.runEnd();
         if (end != null) {
-            row(b, "duration", String.format(Locale.ROOT, "%.1f s", end.path("durationMs").asDouble() / 1000)
-                + (end.path("interrupted").asBoolean() ? " (interrupted)" : ""));
+            row(b, "duration", String.format(Locale.ROOT, "%.1f s", end.durationMs() / 1000) + (end.interrupted() ? " (interrupted)" : ""));
         } else {
             row(b, "duration", "unknown: the journal has no run-end (the run was cut short)");
         }
-        row(b, "fault backend", s.path("backend").asText(""));
-        row(b, "seed", s.path("seed").asText(""));
-        row(b, "time scale", s.path("timeScale").asText(""));
+        row(b, "fault backend", text(s.backend()));
+        row(b, "seed", String.valueOf(s.seed()));
+        row(b, "time scale", String.valueOf(s.timeScale()));
         List<String> servers = new ArrayList<>();
-        for (int i = 0; i < s.path("servers").size(); i++) {
-            String proxy = s.path("proxies").path(i).asText("");
-            servers.add((i < j.servers().size() ? j.servers().get(i) + " " : "") + s.path("servers").path(i).asText()
-                + (proxy.isEmpty() ? "" : " via proxy " + proxy));
+        List<String> addresses = s.servers() == null ? List.of() : s.servers();
+        for (int i = 0; i < addresses.size(); i++) {
+            String proxy = s.proxies() != null && i < s.proxies().size() ? text(s.proxies().get(i)) : "";
+            servers.add((i < j.servers().size() ? j.servers().get(i) + " " : "") + addresses.get(i) + (proxy.isEmpty() ? "" : " via proxy " + proxy));
         }
         row(b, "servers", String.join("; ", servers));
-        List<String> names = new ArrayList<>();
-        s.path("scenarios").forEach(x -> names.add(x.asText()));
+        List<String> names = s.scenarios() == null ? List.of() : s.scenarios();
         row(b, "scenarios", names.size() + ": " + String.join(", ", names));
         row(b, "journal", source + " (" + j.seconds().size() + " seconds of load)");
         b.append("</table>\n");
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static double number(Double d) {
+        return d == null ? Double.NaN : d;
+    }
+
+    private static double middleMs(RunEvent.LoadSecond s) {
+        return s.startMs() + 500;
     }
 
     private static void row(StringBuilder b, String name, String value) {
@@ -89,7 +99,7 @@ public final class HtmlReport {
         b.append("<h2>Verdicts</h2>\n<table class=\"verdicts\">\n<tr><th>scenario</th><th>status</th><th>expectations</th></tr>\n");
         for (int i = 0; i < j.scenarios().size(); i++) {
             RunJournal.ScenarioRun s = j.scenarios().get(i);
-            RunJournal.Verdict v = s.verdict;
+            RunEvent.Verdict v = s.verdict;
             String status = v == null ? "none" : v.status();
             b.append("<tr class=\"verdict\" data-scenario=\"").append(esc(s.name)).append("\"><td><a href=\"#s").append(i).append("\">")
                 .append(esc(s.name)).append("</a>").append(v != null && v.iteration() > 1 ? " (iteration " + v.iteration() + ")" : "")
@@ -97,17 +107,18 @@ public final class HtmlReport {
             if (v == null) {
                 b.append("no verdict in the journal (the run stopped before the scenario was judged)");
             } else {
-                long held = v.results().stream().filter(RunJournal.Expectation::ok).count();
-                b.append(held).append(" of ").append(v.results().size()).append(" held");
-                List<RunJournal.Expectation> failed = v.results().stream().filter(x -> !x.ok()).toList();
-                if (!failed.isEmpty() || !v.errors().isEmpty()) {
+                long held = s.results.stream().filter(RunEvent.ExpectationResult::ok).count();
+                b.append(held).append(" of ").append(s.results.size()).append(" held");
+                List<RunEvent.ExpectationResult> failed = s.results.stream().filter(x -> !x.ok()).toList();
+                List<String> errors = v.errors() == null ? List.of() : v.errors();
+                if (!failed.isEmpty() || !errors.isEmpty()) {
                     b.append("<ul>");
-                    for (RunJournal.Expectation x : failed) {
-                        b.append("<li class=\"failed\"><code>").append(esc(x.text())).append("</code>: expected ").append(esc(x.expected()))
+                    for (RunEvent.ExpectationResult x : failed) {
+                        b.append("<li class=\"failed\"><code>").append(esc(x.expectation())).append("</code>: expected ").append(esc(x.expected()))
                             .append(", measured <b>").append(esc(x.measured())).append("</b>")
-                            .append(x.position().isEmpty() ? "" : " <span class=\"pos\">" + esc(x.position()) + "</span>").append("</li>");
+                            .append(text(x.position()).isEmpty() ? "" : " <span class=\"pos\">" + esc(x.position()) + "</span>").append("</li>");
                     }
-                    for (String e : v.errors()) b.append("<li class=\"error\">").append(esc(e)).append("</li>");
+                    for (String e : errors) b.append("<li class=\"error\">").append(esc(e)).append("</li>");
                     b.append("</ul>");
                 }
             }
@@ -130,23 +141,20 @@ public final class HtmlReport {
         b.append("</p>\n");
         if (s.verdict != null) {
             b.append("<ul class=\"expectations\">");
-            for (RunJournal.Expectation x : s.verdict.results()) {
-                b.append("<li class=\"").append(x.ok() ? "held" : "failed").append("\">").append(x.ok() ? "✓ " : "✗ ").append("<code>").append(esc(x.text()))
+            for (RunEvent.ExpectationResult x : s.results) {
+                b.append("<li class=\"").append(x.ok() ? "held" : "failed").append("\">").append(x.ok() ? "✓ " : "✗ ").append("<code>").append(esc(x.expectation()))
                     .append("</code>: expected ").append(esc(x.expected())).append(", measured ").append(esc(x.measured())).append("</li>");
             }
             b.append("</ul>\n");
         }
 
-        List<TimeChart.Marker> markers = new ArrayList<>();
-        for (RunJournal.FaultChange f : s.faults) {
-            markers.add(new TimeChart.Marker(f.ms(), f.applied(), (f.applied() ? "+ " : "− ") + f.fault() + " " + f.server()));
-        }
-        List<RunJournal.LoadSecond> secs = j.seconds().stream().filter(x -> x.middleMs() >= from && x.middleMs() <= to).toList();
-        double[] xs = secs.stream().mapToDouble(RunJournal.LoadSecond::middleMs).toArray();
+        List<TimeChart.Marker> markers = s.faults;
+        List<RunEvent.LoadSecond> secs = j.seconds().stream().filter(x -> middleMs(x) >= from && middleMs(x) <= to).toList();
+        double[] xs = secs.stream().mapToDouble(HtmlReport::middleMs).toArray();
         List<String> servers = serversOf(j, secs);
 
         TimeChart ops = new TimeChart("Operations per second", "ops/s", from, to, 240, s.phases, markers);
-        ops.add(new TimeChart.Series("total", "#222222", false, true, xs, secs.stream().mapToDouble(RunJournal.LoadSecond::opsPerSecond).toArray()));
+        ops.add(new TimeChart.Series("total", "#222222", false, true, xs, secs.stream().mapToDouble(RunEvent.LoadSecond::opsPerSecond).toArray()));
         for (int i = 0; i < servers.size(); i++) {
             String name = servers.get(i);
             ops.add(new TimeChart.Series(name, PALETTE[i % PALETTE.length], false, false, xs,
@@ -157,20 +165,20 @@ public final class HtmlReport {
         for (int i = 0; i < servers.size(); i++) {
             String name = servers.get(i);
             errors.add(new TimeChart.Series(name, PALETTE[i % PALETTE.length], false, false, xs, secs.stream().mapToDouble(x -> {
-                RunJournal.ServerSecond v = x.servers().get(name);
+                RunEvent.ServerSecond v = x.servers().get(name);
                 // No operations (an open breaker sends its server's keys elsewhere): no rate, a gap in the line.
                 return v == null || v.ops() == 0 ? Double.NaN : 100.0 * v.errors() / v.ops();
             }).toArray()));
         }
         TimeChart latency = new TimeChart("Latency p50 / p99", "ms", from, to, 240, s.phases, markers);
-        latency.add(new TimeChart.Series("p50", "#555555", false, true, xs, secs.stream().mapToDouble(RunJournal.LoadSecond::p50Ms).toArray()));
-        latency.add(new TimeChart.Series("p99", "#222222", true, true, xs, secs.stream().mapToDouble(RunJournal.LoadSecond::p99Ms).toArray()));
+        latency.add(new TimeChart.Series("p50", "#555555", false, true, xs, secs.stream().mapToDouble(x -> number(x.p50Ms())).toArray()));
+        latency.add(new TimeChart.Series("p99", "#222222", true, true, xs, secs.stream().mapToDouble(x -> number(x.p99Ms())).toArray()));
         for (int i = 0; i < servers.size(); i++) {
             String name = servers.get(i);
             latency.add(new TimeChart.Series("p99 " + name, PALETTE[i % PALETTE.length], false, false, xs,
                 secs.stream().mapToDouble(x -> {
-                    RunJournal.ServerSecond v = x.servers().get(name);
-                    return v == null || v.ops() == 0 ? Double.NaN : v.p99Ms();
+                    RunEvent.ServerSecond v = x.servers().get(name);
+                    return v == null || v.ops() == 0 ? Double.NaN : number(v.p99Ms());
                 }).toArray()));
         }
         TimeChart breakers = new TimeChart("Circuit breaker state per server", "", from, to, 40 + Math.max(1, servers.size()) * 30 + 34, s.phases, markers);
@@ -181,9 +189,9 @@ public final class HtmlReport {
     }
 
     /** The servers in the run's order: those the run named, then any the seconds show. */
-    private static List<String> serversOf(RunJournal j, List<RunJournal.LoadSecond> secs) {
+    private static List<String> serversOf(RunJournal j, List<RunEvent.LoadSecond> secs) {
         Map<String, Boolean> all = new LinkedHashMap<>();
-        for (RunJournal.LoadSecond x : secs) for (String k : x.servers().keySet()) all.put(k, true);
+        for (RunEvent.LoadSecond x : secs) for (String k : x.servers().keySet()) all.put(k, true);
         for (String k : j.servers()) all.put(k, true);
         List<String> list = new ArrayList<>(all.keySet());
         list.sort(String::compareTo);
@@ -199,17 +207,17 @@ public final class HtmlReport {
         List<double[]> spans = new ArrayList<>();
         List<String> states = new ArrayList<>();
         double at = from;
-        for (RunJournal.BreakerChange c : j.breakers()) {
+        for (RunEvent.BreakerChange c : j.breakers()) {
             if (!c.server().equals(server)) continue;
-            if (c.ms() <= from) {
-                state = c.to();
+            if (c.actualMs() <= from) {
+                state = RunJournal.state(c.to());
                 continue;
             }
-            if (c.ms() >= to) break;
-            spans.add(new double[] {at, c.ms()});
+            if (c.actualMs() >= to) break;
+            spans.add(new double[] {at, c.actualMs()});
             states.add(state);
-            at = c.ms();
-            state = c.to();
+            at = c.actualMs();
+            state = RunJournal.state(c.to());
         }
         spans.add(new double[] {at, to});
         states.add(state);

@@ -1,5 +1,7 @@
 package io.chaosplaybooks.runtime.report.html;
 
+import io.chaosplaybooks.runtime.journal.JournalException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
