@@ -2,6 +2,8 @@ package io.chaosplaybooks.runtime.exec;
 
 import io.chaosplaybooks.dsl.plan.Fault;
 
+import java.util.Optional;
+
 /**
  * Where faults take effect: the embedded engine or a real Toxiproxy. A backend removes only
  * what it created; {@link #removeAll()} is the cleanup that must always run.
@@ -31,6 +33,15 @@ public interface FaultBackend extends AutoCloseable {
      * instead of {@code upstream}. Removed by {@link #close()}.
      */
     String addProxy(String server, String upstream) throws FaultException;
+
+    /**
+     * Why this backend cannot express a fault faithfully, if it cannot (a stock Toxiproxy has no
+     * partial packet loss): a run asks for every fault of its plan before it starts. Known once a
+     * proxy exists.
+     */
+    default Optional<String> cannotExpress(Fault fault) {
+        return Optional.empty();
+    }
 
     /** Puts one fault on one server (by the playbook's server name). */
     Handle apply(String server, Fault fault) throws FaultException;
