@@ -1,7 +1,11 @@
 package io.chaosplaybooks.runtime.exec;
 
 import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.dsl.plan.Step;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,6 +45,25 @@ public interface FaultBackend extends AutoCloseable {
      */
     default Optional<String> cannotExpress(Fault fault) {
         return Optional.empty();
+    }
+
+    /** Every fault of these scenarios that the backend cannot express, as {@code file:line:col: why}. */
+    static List<String> inexpressible(FaultBackend backend, List<Scenario> scenarios) {
+        List<String> problems = new ArrayList<>();
+        for (Scenario s : scenarios) inexpressible(backend, s.steps(), problems);
+        return problems;
+    }
+
+    private static void inexpressible(FaultBackend backend, List<Step> steps, List<String> problems) {
+        for (Step step : steps) {
+            switch (step) {
+                case Step.Inject i -> i.faults().forEach(f -> backend.cannotExpress(f).ifPresent(why -> problems.add(f.pos() + ": " + why)));
+                case Step.Parallel p -> inexpressible(backend, p.steps(), problems);
+                case Step.Repeat r -> inexpressible(backend, r.steps(), problems);
+                case Step.Named n -> inexpressible(backend, n.steps(), problems);
+                default -> { }
+            }
+        }
     }
 
     /** Puts one fault on one server (by the playbook's server name). */

@@ -73,6 +73,8 @@ abstract class ToxicBackend implements FaultBackend {
     public Handle apply(String server, Fault fault) throws FaultException {
         String proxy = proxies.get(server);
         if (proxy == null) throw new FaultException("no proxy for server '" + server + "'");
+        var refused = cannotExpress(fault);
+        if (refused.isPresent()) throw new FaultException(refused.get());
         List<String> names = new ArrayList<>();
         try {
             if (fault.type() == FaultType.DOWN) {

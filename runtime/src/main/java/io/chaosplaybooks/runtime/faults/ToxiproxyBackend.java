@@ -63,7 +63,7 @@ public final class ToxiproxyBackend extends ToxicBackend {
             return Optional.empty();
         }
         return Optional.of(fault.describe() + " cannot be expressed on " + api + ": a stock Toxiproxy has no packet loss "
-            + "(its toxicity picks connections, not packets); use the embedded engine or `chaos proxy`, or packetLoss(100%)");
+            + "(its toxicity picks whole connections, not packets); only packetLoss(100%), a partition, can be");
     }
 
     @Override

@@ -100,6 +100,11 @@ public final class PlaybookRunner {
                     throw new RunException(e.getMessage(), e);
                 }
             }
+            List<String> inexpressible = FaultBackend.inexpressible(backend, scenarios);
+            if (!inexpressible.isEmpty()) {
+                throw new RunException("faults the " + backend.name() + " backend cannot run as written (run them on the embedded "
+                    + "engine, or leave their scenarios out with --scenario or --tags):\n  " + String.join("\n  ", inexpressible));
+            }
             // Warm the fault path (classes loaded, code compiled) so the first real fault is not late.
             warmUp(backend, names);
             // 3. Metrics.
