@@ -232,6 +232,53 @@ abstract class FaultBackendContract {
     }
 
     @Test
+    void limitDataPassesThatManyBytesThenCloses() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        backend.apply("server-1", fault(FaultType.LIMIT_DATA, Map.of("bytes", 6)).withDirection(Direction.DOWNSTREAM));
+        try (Socket s = connect(listen)) {
+            s.getOutputStream().write("pingpong".getBytes());
+            s.setSoTimeout(2000);
+            assertEquals("pingpo", new String(s.getInputStream().readAllBytes()));
+        }
+    }
+
+    @Test
+    void resetPeerResetsTheConnectionOnItsFirstData() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        backend.apply("server-1", fault(FaultType.RESET_PEER, Map.of("timeout", 0)));
+        try (Socket s = connect(listen)) {
+            s.getOutputStream().write("ping".getBytes());
+            s.setSoTimeout(2000);
+            var e = assertThrows(IOException.class, () -> s.getInputStream().read());
+            assertTrue(e.getMessage().toLowerCase().contains("reset"), e.getMessage());
+        }
+    }
+
+    @Test
+    void slicedDataArrivesWhole() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        backend.apply("server-1", fault(FaultType.SLICER, Map.of("average_size", 2, "size_variation", 1, "delay", 1000)));
+        try (Socket s = connect(listen)) {
+            byte[] data = "sliced into pieces".getBytes();
+            s.getOutputStream().write(data);
+            assertEquals(new String(data), new String(s.getInputStream().readNBytes(data.length)));
+        }
+    }
+
+    @Test
+    void aProxyWhoseServerIsDownAcceptsThenCloses() throws Exception {
+        int dead;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = free.getLocalPort();
+        }
+        String listen = backend.addProxy("server-1", "127.0.0.1:" + dead);
+        try (Socket s = connect(listen)) {
+            s.getOutputStream().write("ping".getBytes());
+            assertEquals("end", answerOrEnd(s));
+        }
+    }
+
+    @Test
     void removeAllThenCloseLeaveNothingOfTheRunAndTouchNothingElse() throws Exception {
         String other = "other-" + runId;
         createOtherProxy(other, echo.address());
