@@ -4,9 +4,9 @@ import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.Step;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Where faults take effect: the embedded engine or a real Toxiproxy. A backend removes only
@@ -49,21 +49,18 @@ public interface FaultBackend extends AutoCloseable {
 
     /** Every fault of these scenarios that the backend cannot express, as {@code file:line:col: why}. */
     static List<String> inexpressible(FaultBackend backend, List<Scenario> scenarios) {
-        List<String> problems = new ArrayList<>();
-        for (Scenario s : scenarios) inexpressible(backend, s.steps(), problems);
-        return problems;
+        return scenarios.stream().flatMap(s -> faultsOf(s.steps()))
+            .flatMap(f -> backend.cannotExpress(f).map(why -> f.pos() + ": " + why).stream()).toList();
     }
 
-    private static void inexpressible(FaultBackend backend, List<Step> steps, List<String> problems) {
-        for (Step step : steps) {
-            switch (step) {
-                case Step.Inject i -> i.faults().forEach(f -> backend.cannotExpress(f).ifPresent(why -> problems.add(f.pos() + ": " + why)));
-                case Step.Parallel p -> inexpressible(backend, p.steps(), problems);
-                case Step.Repeat r -> inexpressible(backend, r.steps(), problems);
-                case Step.Named n -> inexpressible(backend, n.steps(), problems);
-                default -> { }
-            }
-        }
+    private static Stream<Fault> faultsOf(List<Step> steps) {
+        return steps.stream().flatMap(step -> switch (step) {
+            case Step.Inject i -> i.faults().stream();
+            case Step.Parallel p -> faultsOf(p.steps());
+            case Step.Repeat r -> faultsOf(r.steps());
+            case Step.Named n -> faultsOf(n.steps());
+            default -> Stream.empty();
+        });
     }
 
     /** Puts one fault on one server (by the playbook's server name). */

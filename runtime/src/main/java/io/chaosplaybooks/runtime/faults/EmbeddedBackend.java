@@ -33,10 +33,6 @@ public final class EmbeddedBackend extends ToxicBackend {
         this.ownsEngine = owns;
     }
 
-    public FaultEngine engine() {
-        return engine;
-    }
-
     @Override
     public String name() {
         return "embedded";
@@ -48,12 +44,12 @@ public final class EmbeddedBackend extends ToxicBackend {
         return 1_000;
     }
 
-    /** One engine call; a 404 answers {@code false}, any other refusal is the cause of the caller's failure. */
+    /** One engine call: {@code false} when its proxy or toxic is not there, any other refusal the cause of a failure. */
     private interface EngineCall {
         void run() throws FaultEngineException;
     }
 
-    private static boolean call(EngineCall c) throws FaultException {
+    private static boolean found(EngineCall c) throws FaultException {
         try {
             c.run();
             return true;
@@ -61,6 +57,10 @@ public final class EmbeddedBackend extends ToxicBackend {
             if (e.status() == 404) return false;
             throw new FaultException(e.getMessage(), e);
         }
+    }
+
+    private static void mustFind(String proxy, EngineCall c) throws FaultException {
+        if (!found(c)) throw new FaultException("proxy not found: " + proxy);
     }
 
     @Override
@@ -74,24 +74,22 @@ public final class EmbeddedBackend extends ToxicBackend {
 
     @Override
     protected void setEnabled(String proxy, boolean enabled) throws FaultException {
-        if (!call(() -> engine.updateProxy(proxy, new ProxySpec(null, null, null, enabled)))) {
-            throw new FaultException("proxy not found: " + proxy);
-        }
+        mustFind(proxy, () -> engine.updateProxy(proxy, new ProxySpec(null, null, null, enabled)));
     }
 
     @Override
     protected void addToxic(String proxy, ToxicSpec toxic) throws FaultException {
-        if (!call(() -> engine.addToxic(proxy, toxic))) throw new FaultException("proxy not found: " + proxy);
+        mustFind(proxy, () -> engine.addToxic(proxy, toxic));
     }
 
     @Override
     protected boolean removeToxic(String proxy, String toxic) throws FaultException {
-        return call(() -> engine.removeToxic(proxy, toxic));
+        return found(() -> engine.removeToxic(proxy, toxic));
     }
 
     @Override
     protected boolean deleteProxy(String proxy) throws FaultException {
-        return call(() -> engine.deleteProxy(proxy));
+        return found(() -> engine.deleteProxy(proxy));
     }
 
     @Override
