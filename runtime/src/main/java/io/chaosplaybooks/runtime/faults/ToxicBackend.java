@@ -136,8 +136,9 @@ abstract class ToxicBackend implements FaultBackend {
         List<String> names = new ArrayList<>(proxies.values());
         try {
             for (String p : proxyNames()) if (p.startsWith(runId + "-") && !names.contains(p)) names.add(p);
-        } catch (FaultException e) {
-            console.accept("cleanup: cannot list the proxies: " + e.getMessage());
+        } catch (FaultException e) { // a server that cannot list will not delete either: say once what may be left
+            console.accept("cleanup: " + e.getMessage() + " Proxies possibly left there: " + String.join(", ", names));
+            names.clear();
         }
         for (String p : names) {
             try {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,5 +79,8 @@ class ToxiproxyBackendTest extends FaultBackendContract {
         String expected = "cannot apply packetLoss(5%) on " + runId + "-server-2: Toxiproxy at " + url()
             + " does not answer (connection refused); is it running?";
         assertTrue(e.getMessage().equals(expected), e.getMessage());
+        backend.close();
+        assertEquals(List.of("cleanup: Toxiproxy at " + url() + " does not answer (connection refused); is it running? "
+            + "Proxies possibly left there: " + runId + "-server-2"), console.stream().filter(l -> l.startsWith("cleanup")).toList());
     }
 }
