@@ -8,6 +8,7 @@ import io.chaosplaybooks.dsl.plan.Units;
 import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.AsyncListener;
 import io.chaosplaybooks.runtime.exec.Clock;
+import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
 import io.chaosplaybooks.runtime.journal.Journal;
@@ -70,6 +71,11 @@ public final class PlaybookRunner {
         try (RunEnvironment env = RunEnvironment.open(runId, playbook, RunEnvironment.Settings.of(o.toxiproxy(), o.servers(), o.seed(), console));
              Outputs out = Outputs.open(env, scenarios, o, console)) {
             runStart = env.originNanos();
+            List<String> inexpressible = FaultBackend.inexpressible(env.backend(), scenarios);
+            if (!inexpressible.isEmpty()) {
+                throw new RunException("faults the " + env.backend().name() + " backend cannot run as written (run them on the embedded "
+                    + "engine, or leave their scenarios out with --scenario or --tags):\n  " + String.join("\n  ", inexpressible));
+            }
             env.warmUp();
             out.events.on(runStart(env, playbook, scenarios, o));
             announce(playbook, env, scenarios, o, console);

@@ -1,7 +1,9 @@
 package io.chaosplaybooks.runtime.faults;
 
+import io.chaosplaybooks.dsl.plan.FaultType;
 import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.proxy.FaultEngine;
+import io.chaosplaybooks.runtime.proxy.ProxyInfo;
 import io.chaosplaybooks.runtime.proxy.ToxiproxyHttpApi;
 import org.junit.jupiter.api.Test;
 
@@ -10,36 +12,75 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Toxiproxy backend, through toxiproxy-java and HTTP, against our engine's Toxiproxy API: no Go binary needed. */
+/** The Toxiproxy backend over HTTP against our engine's Toxiproxy API: no Go binary needed. */
 class ToxiproxyBackendTest extends FaultBackendContract {
+    private final FaultEngine engine = new FaultEngine();
     private ToxiproxyHttpApi api;
+    private ToxiproxyApiView view;
     private final List<String> console = new ArrayList<>();
 
     @Override
-    protected FaultBackend createBackend(FaultEngine engine, String runId) throws Exception {
+    protected FaultBackend createBackend(String runId) throws Exception {
         api = ToxiproxyHttpApi.start(engine, "127.0.0.1", 0);
-        return new ToxiproxyBackend(URI.create("http://127.0.0.1:" + api.port()), runId, console::add);
+        view = new ToxiproxyApiView(url());
+        return new ToxiproxyBackend(url(), runId, console::add);
+    }
+
+    private URI url() {
+        return URI.create("http://127.0.0.1:" + api.port());
+    }
+
+    @Override
+    protected Map<String, ProxyInfo> proxies() throws Exception {
+        return view.proxies();
+    }
+
+    @Override
+    protected void createOtherProxy(String name, String upstream) throws Exception {
+        view.createProxy(name, upstream);
+    }
+
+    @Override
+    protected void deleteOtherProxy(String name) throws Exception {
+        view.deleteProxy(name);
     }
 
     @Override
     protected void stopServing() {
         api.close();
+        engine.close();
     }
 
     @Test
     void saysWhichPacketLossItUses() throws Exception {
         backend.addProxy("server-1", "127.0.0.1:9");
-        backend.apply("server-1", fault(io.chaosplaybooks.dsl.plan.FaultType.PACKET_LOSS, Map.of("rate", 0.1)));
+        backend.apply("server-1", fault(FaultType.PACKET_LOSS, Map.of("rate", 0.1)));
         assertTrue(console.stream().anyMatch(l -> l.contains("has the loss toxic")), console.toString());
+        assertTrue(backend.cannotExpress(fault(FaultType.PACKET_LOSS, Map.of("rate", 0.1))).isEmpty());
     }
 
     @Test
     void anUnreachableServerIsOneClearError() {
         var b = new ToxiproxyBackend(URI.create("http://127.0.0.1:1"), "r", m -> {});
         var e = assertThrows(FaultBackend.FaultException.class, b::version);
-        assertTrue(e.getMessage().contains("does not answer"), e.getMessage());
+        assertTrue(e.getMessage().contains("does not answer (connection refused)"), e.getMessage());
+    }
+
+    @Test
+    void aServerGoneMidRunIsNamedWithItsAddressAndCause() throws Exception {
+        backend.addProxy("server-2", "127.0.0.1:9");
+        api.close();
+        var e = assertThrows(FaultBackend.FaultException.class,
+            () -> backend.apply("server-2", fault(FaultType.PACKET_LOSS, Map.of("rate", 0.05))));
+        String expected = "cannot apply packetLoss(5%) on " + runId + "-server-2: Toxiproxy at " + url()
+            + " does not answer (connection refused); is it running?";
+        assertTrue(e.getMessage().equals(expected), e.getMessage());
+        backend.close();
+        assertEquals(List.of("cleanup: Toxiproxy at " + url() + " does not answer (connection refused); is it running? "
+            + "Proxies possibly left there: " + runId + "-server-2"), console.stream().filter(l -> l.startsWith("cleanup")).toList());
     }
 }
