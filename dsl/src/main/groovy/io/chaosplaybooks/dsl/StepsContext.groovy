@@ -346,7 +346,7 @@ class StepsContext {
             problem("'for' only follows 'inject <fault> on <servers>'")
         } else if (this.metaClass.respondsTo(this, name)) {
             String usage = usage(name)
-            problem("${name == ForKeywordRewriter.WORD ? 'for' : name} does not take ${Words.showArgs(a)}" + (usage ? "; write it as: ${usage}" : ''))
+            problem("${name} does not take ${Words.showArgs(a)}" + (usage ? "; write it as: ${usage}" : ''))
         } else {
             problem("unknown word '${name}' in ${contextName()}" + Words.didYouMean(name, knownWords() + root.templates.keySet()))
         }
