@@ -214,7 +214,7 @@ public final class LiveSession implements AutoCloseable {
 
     /** Starts the load; a restart does not pre-fill again (the keys are there, and faults may be on). */
     private void startLoad(LoadProfile p, boolean prefill) throws RunException {
-        LoadEngine e = new LoadEngine(proxied, LoadProfiles.of(p, 1.0).toBuilder().prefill(prefill).build(), registry);
+        LoadEngine e = new LoadEngine(proxied, p.toBuilder().prefill(prefill).build(), registry);
         e.addWindowListener(w -> seen.add(PlaybookRunner.toSecond(w, startNanos, wallStart)));
         e.addBreakerListener(t -> seen.add(PlaybookRunner.toEvent(t, startNanos, wallStart)));
         CountDownLatch first = new CountDownLatch(1);

@@ -145,7 +145,7 @@ public final class PlaybookRunner {
             // 5. Load through the proxies, bounded: the planned time plus a margin, unless looping.
             RecordedObservations seen = new RecordedObservations();
             Duration planned = PlanTimeline.of(scenarios).total();
-            var profile = LoadProfiles.of(playbook.load(), o.timeScale());
+            var profile = playbook.load().timeScaled(o.timeScale());
             if (o.iterations() > 0) {
                 long nanos = Math.round(planned.toNanos() * o.timeScale()) * o.iterations();
                 profile = profile.toBuilder().duration(Duration.ofNanos(nanos).plusSeconds(120)).build();

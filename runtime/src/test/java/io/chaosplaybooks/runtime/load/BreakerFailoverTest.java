@@ -1,5 +1,6 @@
 package io.chaosplaybooks.runtime.load;
 
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.runtime.metrics.LoadMetricNames;
 import io.chaosplaybooks.runtime.proxy.FaultEngine;
 import io.chaosplaybooks.runtime.proxy.ProxySpec;
@@ -41,12 +42,8 @@ class BreakerFailoverTest {
                 ? Targets.startLocalMemcached(3, l -> {}) : Targets.startStandIns(3, l -> {});
              FaultEngine faults = new FaultEngine()) {
             List<ServerEndpoint> servers = proxyFirst(backends, faults);
-            BreakerSettings breaker = BreakerSettings.defaults()
-                .withFailureRateThreshold(0.5)
-                .withSlowCalls(1.0, Duration.ofSeconds(10))
-                .withWaitInOpenState(OPEN_WAIT)
-                .withHalfOpenCalls(3)
-                .withWindow(BreakerSettings.WindowType.COUNT_BASED, 20, 10);
+            // failure rate 0.5 over 20 calls once 10 were seen, 3 probes, slow calls beyond 10 s only
+            var breaker = new LoadProfile.Breaker(0.5, OPEN_WAIT, 20, 10, 3, Duration.ofSeconds(10), 1.0);
             LoadProfile profile = LoadProfile.builder().clients(8).keys(3_000).timeout(TIMEOUT)
                 .breaker(breaker).duration(Duration.ofSeconds(60)).build();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -112,8 +109,7 @@ class BreakerFailoverTest {
                 ? Targets.startLocalMemcached(2, l -> {}) : Targets.startStandIns(2, l -> {});
              FaultEngine faults = new FaultEngine()) {
             List<ServerEndpoint> servers = proxyFirst(backends, faults);
-            BreakerSettings breaker = BreakerSettings.defaults().withWaitInOpenState(OPEN_WAIT).withHalfOpenCalls(3)
-                .withWindow(BreakerSettings.WindowType.COUNT_BASED, 20, 10);
+            var breaker = new LoadProfile.Breaker(0.5, OPEN_WAIT, 20, 10, 3, Duration.ofMillis(100), 1.0);
             LoadProfile profile = LoadProfile.builder().clients(4).keys(1_000).timeout(TIMEOUT)
                 .breaker(breaker).duration(Duration.ofSeconds(60)).build();
             List<LoadWindow> windows = new CopyOnWriteArrayList<>();

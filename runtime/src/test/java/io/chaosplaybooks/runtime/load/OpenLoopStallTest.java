@@ -1,5 +1,6 @@
 package io.chaosplaybooks.runtime.load;
 
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.runtime.proxy.FaultEngine;
 import io.chaosplaybooks.runtime.proxy.ProxySpec;
 import io.chaosplaybooks.runtime.proxy.ToxicSpec;
@@ -37,7 +38,8 @@ class OpenLoopStallTest {
                 "127.0.0.1:" + backend.servers().get(0).port())).listenPort();
             // The timeout and slow-call threshold are far above the stall: this is about latency
             // accounting, not the breaker.
-            BreakerSettings noTrip = BreakerSettings.defaults().withSlowCalls(1.0, Duration.ofSeconds(30));
+            var d = LoadProfile.Breaker.defaults();
+            var noTrip = new LoadProfile.Breaker(d.failureRate(), d.openFor(), d.window(), d.minimumCalls(), d.halfOpenCalls(), Duration.ofSeconds(30), 1.0);
             double rate = 400;
             Duration run = Duration.ofSeconds(5);
             LoadProfile profile = LoadProfile.builder().ratePerSecond(rate).clients(32).keys(1_000)
