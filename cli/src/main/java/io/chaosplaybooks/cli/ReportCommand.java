@@ -62,7 +62,7 @@ final class ReportCommand implements Callable<Integer> {
         } catch (JournalException e) {
             throw new UserFacingException.Invalid(e.getMessage());
         } catch (IOException e) {
-            throw new UserFacingException.Failed("cannot write the report " + html + ": " + e.getMessage(), e);
+            throw new UserFacingException.Failed("cannot write the report " + html + ": " + e.getMessage());
         }
     }
 }

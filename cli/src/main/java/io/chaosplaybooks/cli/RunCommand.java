@@ -145,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
                 journalFile = java.nio.file.Files.createTempFile("chaos-journal-", ".jsonl");
                 journalFile.toFile().deleteOnExit();
             } catch (IOException e) {
-                throw new UserFacingException.Failed("cannot create a temporary journal for --report: " + e.getMessage(), e);
+                throw new UserFacingException.Failed("cannot create a temporary journal for --report: " + e.getMessage());
             }
         }
         var options = new RunOptions(toxiproxy, servers, runSeed, timeScale, new ScenarioSelection(scenarios, tags), n,
@@ -159,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
             if (junit != null) JUnitReport.write(summary, junit);
             if (json != null) JsonReport.write(summary, json);
         } catch (IOException e) {
-            throw new UserFacingException.Failed("cannot write a report: " + e.getMessage(), e);
+            throw new UserFacingException.Failed("cannot write a report: " + e.getMessage());
         }
         if (report != null) {
             try {

@@ -1,10 +1,10 @@
 package io.chaosplaybooks.dsl;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Every word of the language, once: where it is understood, how it is written, what it does and an
@@ -114,16 +114,12 @@ public final class Vocabulary {
 
     /** The words understood in {@code block}, in the table's order. */
     public static List<String> words(Block block) {
-        List<String> result = new ArrayList<>();
-        for (Word w : ALL) if (w.block() == block) result.add(w.word());
-        return result;
+        return ALL.stream().filter(w -> w.block() == block).map(Word::word).toList();
     }
 
     /** Every word once, in the table's order. */
     public static Set<String> all() {
-        Set<String> result = new LinkedHashSet<>();
-        for (Word w : ALL) result.add(w.word());
-        return result;
+        return ALL.stream().map(Word::word).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     public static Optional<Word> find(String word, Block block) {

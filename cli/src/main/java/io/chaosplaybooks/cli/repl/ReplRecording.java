@@ -2,7 +2,6 @@ package io.chaosplaybooks.cli.repl;
 
 import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.dsl.plan.Playbook;
-import io.chaosplaybooks.dsl.plan.ServerSpec;
 import io.chaosplaybooks.runtime.run.LiveSession;
 
 import java.time.Duration;
@@ -21,15 +20,7 @@ final class ReplRecording {
     static String savedPlaybook(Playbook pb, LoadProfile load, List<LiveSession.Recorded> recorded, Instant now) {
         StringBuilder sb = new StringBuilder();
         sb.append("// Saved by chaos repl at ").append(now).append(": the session's load and fault statements with the waits between them.\n");
-        if (ReplStatements.numbered(pb)) {
-            sb.append("servers ").append(pb.serverCount()).append('\n');
-        } else {
-            for (ServerSpec s : pb.servers()) {
-                sb.append("server \"").append(s.name()).append('"');
-                if (s.address() != null) sb.append(", \"").append(s.address()).append('"');
-                sb.append('\n');
-            }
-        }
+        sb.append(ReplStatements.servers(pb, "\n", true)).append('\n');
         if (!load.given().isEmpty()) sb.append(load.written()).append('\n');
         sb.append("\nscenario \"repl-session\" {\n");
         sb.append("    description \"Recorded in chaos repl\"\n");

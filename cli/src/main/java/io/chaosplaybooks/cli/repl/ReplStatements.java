@@ -8,7 +8,6 @@ import io.chaosplaybooks.dsl.plan.Expectation;
 import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
-import io.chaosplaybooks.dsl.plan.ServerSpec;
 import io.chaosplaybooks.dsl.plan.SourcePos;
 import io.chaosplaybooks.dsl.plan.Step;
 import io.chaosplaybooks.dsl.plan.Units;
@@ -85,22 +84,18 @@ final class ReplStatements {
         out.println(all.size() + " scenarios; run one with: run \"NAME\"");
     }
 
-    static boolean numbered(Playbook pb) {
-        for (int i = 0; i < pb.servers().size(); i++) {
-            if (!pb.servers().get(i).name().equals("server-" + (i + 1))) return false;
-        }
-        return true;
+    /** The servers as a playbook declares them: {@code servers 3}, or one {@code server "name"[, "address"]} each. */
+    static String servers(Playbook pb, String separator, boolean addresses) {
+        boolean numbered = true;
+        for (int i = 0; i < pb.servers().size(); i++) numbered &= pb.servers().get(i).name().equals("server-" + (i + 1));
+        if (numbered) return "servers " + pb.servers().size();
+        return String.join(separator, pb.servers().stream().map(s -> "server \"" + s.name() + '"'
+            + (addresses && s.address() != null ? ", \"" + s.address() + '"' : "")).toList());
     }
 
-    /** The servers as the wrapper declares them, on one line. */
+    /** The servers as the wrapper declares them, on one line so that the user's lines keep their numbers. */
     static String prelude(Playbook pb) {
-        if (numbered(pb)) return "servers " + pb.servers().size();
-        StringBuilder sb = new StringBuilder();
-        for (ServerSpec s : pb.servers()) {
-            if (!sb.isEmpty()) sb.append("; ");
-            sb.append("server \"").append(s.name()).append('"');
-        }
-        return sb.toString();
+        return servers(pb, "; ", false);
     }
 
     /** Wraps a statement in a scenario; the user's line 1 is the wrapper's line 3. */
