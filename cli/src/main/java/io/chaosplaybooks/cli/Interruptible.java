@@ -21,7 +21,7 @@ final class Interruptible {
         final String signal;
 
         Stopped(String signal) {
-            super("stopped by " + signal);
+            super("stopped by " + signal + "; everything that had been started is cleaned up");
             this.signal = signal;
         }
     }

@@ -34,12 +34,12 @@ final class PlaybookFiles {
                 try (Stream<Path> s = Files.walk(p)) {
                     s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".groovy")).sorted().forEach(files::add);
                 } catch (IOException e) {
-                    throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot read " + p + ": " + e.getMessage());
+                    throw new UserFacingException.Failed("cannot read " + p + ": " + e.getMessage());
                 }
             } else if (Files.isRegularFile(p)) {
                 files.add(p);
             } else {
-                throw new UserFacingException(ExitCodes.INVALID, "no such file or directory: " + p);
+                throw new UserFacingException.Invalid("no such file or directory: " + p);
             }
         }
         return files;

@@ -91,7 +91,7 @@ public final class ProxyCommand implements Callable<Integer> {
     /** Creates the configured proxies and serves the API; what {@link #call()} does before waiting for Ctrl-C. */
     Running start(PrintWriter out) {
         if (port < 0 || port > 65535) {
-            throw new UserFacingException(ExitCodes.INVALID, "--port must be 0..65535, got " + port);
+            throw new UserFacingException.Invalid("--port must be 0..65535, got " + port);
         }
         List<ProxySpec> proxies = config == null ? List.of() : readConfig(config);
         FaultEngine engine = new FaultEngine();
@@ -100,19 +100,19 @@ public final class ProxyCommand implements Callable<Integer> {
             api = ToxiproxyHttpApi.start(engine, host, port);
         } catch (BindException e) {
             engine.close();
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR,
+            throw new UserFacingException.Failed(
                 "cannot serve the API on " + host + ":" + port + ": address already in use (is toxiproxy-server or another chaos proxy running? try --port)");
         } catch (IOException e) {
             engine.close();
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot serve the API on " + host + ":" + port + ": " + e.getMessage());
+            throw new UserFacingException.Failed("cannot serve the API on " + host + ":" + port + ": " + e.getMessage());
         }
         try {
             engine.populate(proxies);
         } catch (FaultEngineException e) {
             api.close();
             engine.close();
-            throw new UserFacingException(e.status() == 400 ? ExitCodes.INVALID : ExitCodes.RUNTIME_ERROR,
-                config + ": " + e.getMessage());
+            String message = config + ": " + e.getMessage();
+            throw e.status() == 400 ? new UserFacingException.Invalid(message) : new UserFacingException.Failed(message);
         }
         out.println("chaos proxy: Toxiproxy API on http://" + api.host() + ":" + api.port() + " (Ctrl-C to stop)");
         for (ProxyInfo p : engine.proxies().values()) {
@@ -127,14 +127,14 @@ public final class ProxyCommand implements Callable<Integer> {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new UserFacingException(ExitCodes.INVALID, "config file not found: " + file);
+            throw new UserFacingException.Invalid("config file not found: " + file);
         } catch (IOException e) {
-            throw new UserFacingException(ExitCodes.INVALID, "cannot read config file " + file + ": " + e.getMessage());
+            throw new UserFacingException.Invalid("cannot read config file " + file + ": " + e.getMessage());
         }
         try {
             return ToxiproxyHttpApi.parseProxyList(text);
         } catch (FaultEngineException e) {
-            throw new UserFacingException(ExitCodes.INVALID, file + ": " + e.getMessage());
+            throw new UserFacingException.Invalid(file + ": " + e.getMessage());
         }
     }
 }

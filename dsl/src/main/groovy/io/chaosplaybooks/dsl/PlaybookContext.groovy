@@ -13,9 +13,8 @@ import static groovy.lang.Closure.DELEGATE_FIRST
  * scenarios, includes and templates. Included files add to the same context.
  */
 class PlaybookContext {
-    static final List<String> WORDS = ['playbook', 'description', 'servers', 'server', 'load', 'scenario', 'include', 'template']
-    static final List<String> UNITS = ['us', 'ms', 'millis', 's', 'second', 'seconds', 'min', 'minute', 'minutes',
-                                       'h', 'hour', 'hours', 'byte', 'bytes', 'KB', 'MB', 'KBps', 'MBps', 'percent', 'perSecond']
+    static final List<String> WORDS = Vocabulary.words(Vocabulary.Block.PLAYBOOK)
+    static final List<String> UNITS = Vocabulary.UNITS
 
     final Evaluation evaluation
     final PlaybookLoader loader

@@ -177,8 +177,8 @@ public final class PlaybookRunner {
     }
 
     /** The playbook's load, bounded by the planned time plus a margin unless looping. */
-    private static io.chaosplaybooks.runtime.load.LoadProfile loadProfile(Playbook playbook, List<Scenario> scenarios, RunOptions o) {
-        var profile = LoadProfiles.of(playbook.load(), o.timeScale());
+    private static io.chaosplaybooks.dsl.plan.LoadProfile loadProfile(Playbook playbook, List<Scenario> scenarios, RunOptions o) {
+        var profile = playbook.load().timeScaled(o.timeScale());
         if (o.iterations() == 0) return profile;
         long nanos = Math.round(PlanTimeline.of(scenarios).total().toNanos() * o.timeScale()) * o.iterations();
         return profile.toBuilder().duration(Duration.ofNanos(nanos).plusSeconds(120)).build();
