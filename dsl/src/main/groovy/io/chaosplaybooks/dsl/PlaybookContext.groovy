@@ -142,7 +142,8 @@ class PlaybookContext {
             return args.length == 0 ? c.call() : c.call(*args)
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
-            evaluation.problem(explain(t))
+            if (t instanceof CheckedCalls.EvaluationStopped) throw t
+            if (!(t instanceof CheckedCalls.PlaybookRefused)) evaluation.problem(explain(t)) // a refusal is reported where it was written
             while (evaluation.positions.size() > depth) evaluation.pop()
             if (ctx instanceof StepsContext) ctx.aborted = true
             return Absorber.INSTANCE
