@@ -27,6 +27,8 @@ class PlaybookContext {
     final List<ServerSpec> namedServers = []
     LoadProfile load
     final List<Scenario> scenarios = []
+    /** Scenarios by name: the duplicate check stays linear for playbooks that make scenarios in a loop. */
+    private final Map<String, Scenario> scenariosByName = [:]
     final Map<String, Closure> templates = [:]
     final Map<String, SourcePos> templatePositions = [:]
     /** Positions of the include calls being evaluated, outermost first. */
@@ -92,7 +94,7 @@ class PlaybookContext {
         runBlock(body, ctx)
         def built = ctx.build()
         if (evaluation.problems.size() > before) evaluation.blocksWithProblems << pos
-        def existing = scenarios.find { it.name() == name }
+        def existing = scenariosByName[name]
         if (existing != null) {
             if (!includeCalls.isEmpty()) {
                 evaluation.problem(includeCalls[0], "this include brings scenario '${name}' (${pos}), which is already defined at ${existing.pos()}")
@@ -102,6 +104,7 @@ class PlaybookContext {
             return
         }
         scenarios << built
+        scenariosByName[name] = built
     }
 
     void include(String spec) {

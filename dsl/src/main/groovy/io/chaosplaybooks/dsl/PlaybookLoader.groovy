@@ -100,6 +100,8 @@ class PlaybookLoader {
 
     LoadResult load(Path file) {
         String display = file.toString()
+        String notPlaybook = notAPlaybook(file, display)
+        if (notPlaybook != null) return new LoadResult(null, [new Problem(new SourcePos(display, 0, 0), notPlaybook)], [:])
         String text
         try {
             text = Files.readString(file, StandardCharsets.UTF_8)
@@ -284,6 +286,16 @@ class PlaybookLoader {
                 libraryRoots.each { candidates << it.resolve(fileName) }
             }
             Path found = candidates.find { Files.isRegularFile(it) }
+            Path other = found == null ? candidates.find { Files.exists(it) } : null
+            if (other != null) {
+                evaluation.problem(at, "'${spec}' names ${kindOf(other)} (${other.normalize()}), not a playbook file")
+                return
+            }
+            String notPlaybook = found == null ? null : notAPlaybook(found, spec)
+            if (notPlaybook != null) {
+                evaluation.problem(at, notPlaybook)
+                return
+            }
             if (found == null) {
                 evaluation.problem(at, "cannot find '${spec}'; looked in: " + candidates.collect { it.normalize().toString() }.join(', ')
                     + (libraryRoots.isEmpty() ? ' (library roots come from --lib DIR and CHAOS_PATH)' : ''))
@@ -313,6 +325,40 @@ class PlaybookLoader {
         } finally {
             evaluation.includeStack.removeLast()
         }
+    }
+
+    /**
+     * Null for a playbook: a regular file whose real name (links followed) ends in .groovy. Anything else
+     * is never read, so no line of it is ever quoted in an error (a link named x.groovy to /etc/passwd).
+     */
+    private static String notAPlaybook(Path file, String spec) {
+        if (!Files.exists(file)) return null // reported as missing where it is read
+        if (!Files.isRegularFile(file)) return "'${spec}' is ${kindOf(file)}, not a playbook file"
+        try {
+            Path real = file.toRealPath()
+            if (!real.fileName.toString().endsWith('.groovy')) {
+                return "'${spec}' is a link to ${real}, which is not a playbook (a .groovy file); it was not read"
+            }
+        } catch (IOException e) {
+            return "cannot read '${spec}': ${e.message}"
+        }
+        null
+    }
+
+    /** What a path that is not a regular file is: a directory, a fifo, a device or a socket. */
+    private static String kindOf(Path p) {
+        if (Files.isDirectory(p)) return 'a directory'
+        try {
+            int mode = (Files.getAttribute(p, 'unix:mode') as Integer) & 0170000
+            switch (mode) {
+                case 0010000: return 'a named pipe (fifo)'
+                case 0020000: return 'a character device'
+                case 0060000: return 'a block device'
+                case 0140000: return 'a socket'
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException ignored) {
+        }
+        'a special file'
     }
 
     private static String shortName(String id) {
