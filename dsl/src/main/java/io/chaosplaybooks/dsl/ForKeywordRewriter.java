@@ -80,7 +80,6 @@ public final class ForKeywordRewriter {
         lexer.removeErrorListeners();
         var vocabulary = lexer.getVocabulary();
         Deque<Token> open = new ArrayDeque<>();
-        String previous = null;
         try {
             for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
                 String name = vocabulary.getSymbolicName(t.getType());
@@ -103,7 +102,7 @@ public final class ForKeywordRewriter {
                         String topName = vocabulary.getSymbolicName(top.getType());
                         if ("SAFE_INDEX".equals(topName)) topName = "LBRACK";
                         if (!wanted.equals(topName)) {
-                            return new Mismatch(top.getLine(), top.getCharPositionInLine() + 1, describe(top, vocabulary)
+                            return new Mismatch(top.getLine(), top.getCharPositionInLine() + (isInterpolation(top, vocabulary) ? 0 : 1), describe(top, vocabulary)
                                 + " is never closed: the '" + t.getText() + "' at " + t.getLine() + ":" + (t.getCharPositionInLine() + 1)
                                 + " comes first");
                         }
@@ -111,9 +110,13 @@ public final class ForKeywordRewriter {
                     }
                     default -> { }
                 }
-                previous = name;
             }
         } catch (GroovySyntaxError e) {
+            if (!open.isEmpty() && describe(open.peek(), vocabulary).startsWith("the '${'")) {
+                // `"s-${n" {`: the quote meant to end the string opens a new one inside the ${ }.
+                Token t = open.peek();
+                return new Mismatch(t.getLine(), t.getCharPositionInLine(), describe(t, vocabulary) + " is never closed");
+            }
             String at = e.getColumn() > 0 && e.getColumn() - 1 < lineOf(source, e.getLine()).length()
                 ? lineOf(source, e.getLine()).substring(e.getColumn() - 1) : "";
             if (at.startsWith("\"") || at.startsWith("'")) {
@@ -129,7 +132,13 @@ public final class ForKeywordRewriter {
         }
         if (open.isEmpty()) return null;
         Token t = open.peek();
-        return new Mismatch(t.getLine(), t.getCharPositionInLine() + 1, describe(t, vocabulary) + " is never closed");
+        return new Mismatch(t.getLine(), t.getCharPositionInLine() + (isInterpolation(t, vocabulary) ? 0 : 1),
+            describe(t, vocabulary) + " is never closed");
+    }
+
+    /** A '{' that opens the ${ } of a string: reported at its '$'. */
+    private static boolean isInterpolation(Token t, groovyjarjarantlr4.v4.runtime.Vocabulary vocabulary) {
+        return describe(t, vocabulary).startsWith("the '${'");
     }
 
     private static String lineOf(String source, int line) {
@@ -197,31 +206,5 @@ public final class ForKeywordRewriter {
         }
         if (name != null) found.add(new Annotation(at.getLine(), at.getCharPositionInLine() + 1, "@" + name));
         return found;
-    }
-    /**
-     * Where the braces of a source do not match, for a hint after a syntax error (Groovy reports an
-     * unclosed block at the construct around it); null when they match or the lexer cannot tell.
-     */
-    public static String braceMismatch(String source) {
-        GroovyLangLexer lexer = new GroovyLangLexer(CharStreams.fromString(source));
-        lexer.removeErrorListeners();
-        var vocabulary = lexer.getVocabulary();
-        Deque<Token> open = new ArrayDeque<>();
-        try {
-            for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
-                String name = vocabulary.getSymbolicName(t.getType());
-                if ("LBRACE".equals(name)) {
-                    open.push(t);
-                } else if ("RBRACE".equals(name)) {
-                    if (open.isEmpty()) return "the '}' at " + t.getLine() + ":" + (t.getCharPositionInLine() + 1) + " has no matching '{'";
-                    open.pop();
-                }
-            }
-        } catch (RuntimeException | GroovySyntaxError lexError) {
-            return null;
-        }
-        if (open.isEmpty()) return null;
-        Token t = open.peek();
-        return "the '{' at " + t.getLine() + ":" + (t.getCharPositionInLine() + 1) + " is never closed";
     }
 }
