@@ -26,6 +26,8 @@ class PlaybookContext {
     final List<ServerSpec> namedServers = []
     LoadProfile load
     final List<Scenario> scenarios = []
+    /** Scenarios by name: the duplicate check stays linear for playbooks that make scenarios in a loop. */
+    private final Map<String, Scenario> scenariosByName = [:]
     final Map<String, Closure> templates = [:]
     final Map<String, SourcePos> templatePositions = [:]
     /** Positions of the include calls being evaluated, outermost first. */
@@ -91,7 +93,7 @@ class PlaybookContext {
         runBlock(body, ctx)
         def built = ctx.build()
         if (evaluation.problems.size() > before) evaluation.blocksWithProblems << pos
-        def existing = scenarios.find { it.name() == name }
+        def existing = scenariosByName[name]
         if (existing != null) {
             if (!includeCalls.isEmpty()) {
                 evaluation.problem(includeCalls[0], "this include brings scenario '${name}' (${pos}), which is already defined at ${existing.pos()}")
@@ -101,6 +103,7 @@ class PlaybookContext {
             return
         }
         scenarios << built
+        scenariosByName[name] = built
     }
 
     void include(String spec) {
@@ -141,7 +144,8 @@ class PlaybookContext {
             return args.length == 0 ? c.call() : c.call(*args)
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
-            evaluation.problem(explain(t))
+            if (t instanceof CheckedCalls.EvaluationStopped) throw t
+            if (!(t instanceof CheckedCalls.PlaybookRefused)) evaluation.problem(explain(t)) // a refusal is reported where it was written
             while (evaluation.positions.size() > depth) evaluation.pop()
             if (ctx instanceof StepsContext) ctx.aborted = true
             return Absorber.INSTANCE
