@@ -2,6 +2,7 @@ package io.chaosplaybooks.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -62,6 +63,8 @@ public final class ApiServer implements AutoCloseable {
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
+        // "//proxies/x" finds /proxies/x, as the routes ignore empty segments.
+        config.setUriCompliance(UriCompliance.DEFAULT.with("chaos", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
