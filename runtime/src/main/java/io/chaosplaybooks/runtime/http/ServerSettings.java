@@ -35,6 +35,14 @@ public record ServerSettings(String host, int port, String bearerToken, boolean 
         return new ServerSettings(host, port, bearerToken, refuseBrowsers, header, body, idle, maxBodyBytes);
     }
 
+    /** Without the token: settings may end up in a log. */
+    @Override
+    public String toString() {
+        return "ServerSettings[" + host + ":" + port + (bearerToken == null ? "" : ", bearer token set")
+            + ", refuseBrowsers=" + refuseBrowsers + ", headerDeadline=" + headerDeadline + ", bodyDeadline=" + bodyDeadline
+            + ", idleTimeout=" + idleTimeout + ", maxBodyBytes=" + maxBodyBytes + "]";
+    }
+
     /** True when {@link #host} names only this machine (the loopback interface), so no token is needed. */
     public boolean loopbackOnly() {
         try {

@@ -220,6 +220,7 @@ class ApiServerTest {
         assertEquals(401, call("POST", "/things", "{}", "Authorization: Bearer s3cre").status());
         assertEquals(0, posts.get());
         assertEquals(200, call("GET", "/things/1", null, "Authorization: Bearer s3cret").status());
+        assertTrue(!server.toString().contains("s3cret") && !ServerSettings.of("h", 1).withBearerToken("s3cret").toString().contains("s3cret"));
     }
 
     @Test
