@@ -142,12 +142,12 @@ public final class ProxyCommand implements Callable<Integer> {
         try {
             token = Files.readString(file).strip();
         } catch (NoSuchFileException e) {
-            throw new UserFacingException(ExitCodes.INVALID, "token file not found: " + file);
+            throw new UserFacingException.Invalid("token file not found: " + file);
         } catch (IOException e) {
-            throw new UserFacingException(ExitCodes.INVALID, "cannot read token file " + file + ": " + e.getMessage());
+            throw new UserFacingException.Invalid("cannot read token file " + file + ": " + e.getMessage());
         }
         if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-            throw new UserFacingException(ExitCodes.INVALID,
+            throw new UserFacingException.Invalid(
                 "token file " + file + " must hold one token of printable ASCII characters without spaces");
         }
         return token;
