@@ -3,50 +3,32 @@ package io.chaosplaybooks.runtime.faults;
 import io.chaosplaybooks.dsl.plan.FaultType;
 import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.proxy.FaultEngine;
-import io.chaosplaybooks.runtime.proxy.ProxyInfo;
 import io.chaosplaybooks.runtime.proxy.ToxiproxyHttpApi;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Toxiproxy backend over HTTP against our engine's Toxiproxy API: no Go binary needed. */
-class ToxiproxyBackendTest extends FaultBackendContract {
+class ToxiproxyBackendTest extends ToxiproxyApiContract {
     private final FaultEngine engine = new FaultEngine();
     private ToxiproxyHttpApi api;
-    private ToxiproxyApiView view;
     private final List<String> console = new ArrayList<>();
 
     @Override
     protected FaultBackend createBackend(String runId) throws Exception {
         api = ToxiproxyHttpApi.start(engine, "127.0.0.1", 0);
-        view = new ToxiproxyApiView(url());
         return new ToxiproxyBackend(url(), runId, console::add);
     }
 
-    private URI url() {
+    @Override
+    protected URI url() {
         return URI.create("http://127.0.0.1:" + api.port());
-    }
-
-    @Override
-    protected Map<String, ProxyInfo> proxies() throws Exception {
-        return view.proxies();
-    }
-
-    @Override
-    protected void createOtherProxy(String name, String upstream) throws Exception {
-        view.createProxy(name, upstream);
-    }
-
-    @Override
-    protected void deleteOtherProxy(String name) throws Exception {
-        view.deleteProxy(name);
     }
 
     @Override

@@ -1,11 +1,9 @@
 package io.chaosplaybooks.runtime.faults;
 
 import io.chaosplaybooks.runtime.exec.FaultBackend;
-import io.chaosplaybooks.runtime.proxy.ProxyInfo;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import java.net.URI;
-import java.util.Map;
 
 /**
  * The contract against a Toxiproxy given by {@code CHAOS_TOXIPROXY_URL} (for example a real
@@ -14,27 +12,15 @@ import java.util.Map;
  */
 @EnabledIfEnvironmentVariable(named = "CHAOS_TOXIPROXY_URL", matches = ".+",
     disabledReason = "CHAOS_TOXIPROXY_URL is not set: no Toxiproxy server to check the contract against")
-class ToxiproxyServerContractTest extends FaultBackendContract {
+class ToxiproxyServerContractTest extends ToxiproxyApiContract {
     private static final URI URL = URI.create(String.valueOf(System.getenv("CHAOS_TOXIPROXY_URL")));
-    private final ToxiproxyApiView view = new ToxiproxyApiView(URL);
+    @Override
+    protected URI url() {
+        return URL;
+    }
 
     @Override
     protected FaultBackend createBackend(String runId) {
         return new ToxiproxyBackend(URL, runId, m -> {});
-    }
-
-    @Override
-    protected Map<String, ProxyInfo> proxies() throws Exception {
-        return view.proxies();
-    }
-
-    @Override
-    protected void createOtherProxy(String name, String upstream) throws Exception {
-        view.createProxy(name, upstream);
-    }
-
-    @Override
-    protected void deleteOtherProxy(String name) throws Exception {
-        view.deleteProxy(name);
     }
 }
