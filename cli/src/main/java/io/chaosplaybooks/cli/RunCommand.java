@@ -180,16 +180,23 @@ final class RunCommand implements Callable<Integer> {
 
     static void printSummary(RunSummary s, PrintStream out) {
         out.println();
-        out.printf(Locale.ROOT, "%-40s %-6s %9s %8s %9s %9s%n", "scenario", "result", "ops/s", "errors", "p99", "breaker");
+        out.printf(Locale.ROOT, "%-40s %-10s %9s %8s %9s %9s%n", "scenario", "result", "ops/s", "errors", "p99", "breaker");
         for (RunSummary.ScenarioSummary x : s.scenarios()) {
             var f = x.figures();
-            out.printf(Locale.ROOT, "%-40s %-6s %9s %7.2f%% %6.1f ms %6s x%n", x.verdict().scenario(), x.verdict().status(),
+            out.printf(Locale.ROOT, "%-40s %-10s %9s %7.2f%% %6.1f ms %6s x%n", x.verdict().scenario(), x.verdict().status().shout(),
                 f.get("opsPerSecond"), ((Number) f.get("errorRate")).doubleValue() * 100, ((Number) f.get("p99Ms")).doubleValue(),
                 f.get("breakerOpenings"));
         }
-        out.printf(Locale.ROOT, "%n%d passed, %d failed, %d errors in %s (run %s)%n", s.count(ScenarioVerdict.Status.PASS),
+        out.printf(Locale.ROOT, "%n%d passed, %d failed, %d errors%s in %s (run %s)%n", s.count(ScenarioVerdict.Status.PASS),
             s.count(ScenarioVerdict.Status.FAIL), s.count(ScenarioVerdict.Status.ERROR),
+            s.count(ScenarioVerdict.Status.NOT_JUDGED) == 0 ? "" : ", " + s.count(ScenarioVerdict.Status.NOT_JUDGED) + " not judged",
             Units.format(java.time.Duration.ofMillis(Math.round(s.durationSeconds() * 1000))), s.runId());
+        if (s.notJudged() > 0) {
+            Double scale = s.scaleToJudge();
+            out.printf(Locale.ROOT, "%d expectation%s not judged: phases too short at --time-scale %s for what they measure; %s%n",
+                s.notJudged(), s.notJudged() == 1 ? "" : "s", Units.formatNumber(s.timeScale()),
+                scale == null ? "some are not judged even at --time-scale 1" : "--time-scale " + Units.formatNumber(scale) + " judges them all");
+        }
         out.flush();
     }
 

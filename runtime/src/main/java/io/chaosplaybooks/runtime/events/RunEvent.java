@@ -164,10 +164,25 @@ public sealed interface RunEvent {
         }
     }
 
-    /** One expectation of a scenario judged: what was expected, what was measured, where the playbook says it. */
+    /**
+     * One expectation of a scenario judged: what was expected, what was measured, where the playbook
+     * says it. {@code notJudged}: why the expectation could not be judged at the run's time scale
+     * ({@code ok} is then false and {@code measured} absent); absent when it was judged, as in every
+     * journal written before the field existed.
+     */
     @JsonTypeName("expectation")
     record ExpectationResult(String scenario, int iteration, String expectation, boolean ok, String expected, String measured,
-                             String position) implements RunEvent {}
+                             String position, String notJudged) implements RunEvent {
+        /** A judged expectation. */
+        public ExpectationResult(String scenario, int iteration, String expectation, boolean ok, String expected, String measured,
+                                 String position) {
+            this(scenario, iteration, expectation, ok, expected, measured, position, null);
+        }
+
+        public boolean judged() {
+            return notJudged == null;
+        }
+    }
 
     /** A scenario's verdict ({@code pass}, {@code fail}, {@code error}) after its expectations, with its figures. */
     @JsonTypeName("verdict")

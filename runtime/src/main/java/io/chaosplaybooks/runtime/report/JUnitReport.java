@@ -14,9 +14,9 @@ public final class JUnitReport {
 
     public static void write(RunSummary run, Path file) throws IOException {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        x.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"0\" time=\"%.3f\">%n",
+        x.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">%n",
             esc("chaos." + run.playbook()), run.scenarios().size(), run.count(ScenarioVerdict.Status.FAIL),
-            run.count(ScenarioVerdict.Status.ERROR), run.durationSeconds()));
+            run.count(ScenarioVerdict.Status.ERROR), run.count(ScenarioVerdict.Status.NOT_JUDGED), run.durationSeconds()));
         x.append("  <properties>\n");
         x.append("    <property name=\"runId\" value=\"").append(esc(run.runId())).append("\"/>\n");
         x.append("    <property name=\"backend\" value=\"").append(esc(run.backend())).append("\"/>\n");
@@ -27,12 +27,19 @@ public final class JUnitReport {
             ScenarioVerdict v = s.verdict();
             x.append(String.format(Locale.ROOT, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"",
                 esc("chaos." + run.playbook()), esc(v.scenario()), s.durationSeconds()));
-            if (v.status() == ScenarioVerdict.Status.PASS) {
+            if (v.status() == ScenarioVerdict.Status.PASS && v.notJudged().isEmpty()) {
                 x.append("/>\n");
                 continue;
             }
             x.append(">\n");
-            if (v.status() == ScenarioVerdict.Status.ERROR) {
+            if (v.status() == ScenarioVerdict.Status.PASS) {
+                // Passed on what could be judged: the case ran and passed, so the rest goes to its output, not to <skipped>.
+                x.append("    <system-out>").append(esc(notJudgedLines(v))).append("</system-out>\n");
+            } else if (v.status() == ScenarioVerdict.Status.NOT_JUDGED) {
+                x.append("    <skipped message=\"").append(esc("not judged: " + v.notJudged().get(0).measured()
+                    + (v.scaleToJudge() == null ? "" : "; --time-scale " + v.scaleToJudge() + " judges them"))).append("\">")
+                    .append(esc(notJudgedLines(v))).append("</skipped>\n");
+            } else if (v.status() == ScenarioVerdict.Status.ERROR) {
                 x.append("    <error message=\"").append(esc(String.join("; ", v.errors()))).append("\" type=\"error\">")
                     .append(esc(String.join("\n", v.errors()))).append("</error>\n");
             } else {
@@ -50,6 +57,14 @@ public final class JUnitReport {
         }
         x.append("</testsuite>\n");
         Files.writeString(file, x.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static String notJudgedLines(ScenarioVerdict v) {
+        StringBuilder b = new StringBuilder();
+        for (ScenarioVerdict.Result r : v.notJudged()) {
+            b.append(r.position()).append(": expect ").append(r.expectation()).append(": not judged: ").append(r.measured()).append('\n');
+        }
+        return b.toString();
     }
 
     static String esc(String s) {

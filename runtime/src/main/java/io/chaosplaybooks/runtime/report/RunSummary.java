@@ -1,5 +1,6 @@
 package io.chaosplaybooks.runtime.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
 
 import java.util.List;
@@ -14,7 +15,28 @@ public record RunSummary(String playbook, String runId, String backend, long see
         return scenarios.stream().filter(x -> x.verdict().status() == s).count();
     }
 
+    /** Nothing failed and nothing went wrong (scenarios not judged at the time scale did neither). */
     public boolean passed() {
-        return scenarios.stream().allMatch(x -> x.verdict().status() == ScenarioVerdict.Status.PASS);
+        return count(ScenarioVerdict.Status.FAIL) == 0 && count(ScenarioVerdict.Status.ERROR) == 0;
+    }
+
+    /** Expectations not judged at the run's time scale, over every scenario. */
+    @JsonProperty("notJudged")
+    public long notJudged() {
+        return scenarios.stream().mapToLong(x -> x.verdict().notJudged().size()).sum();
+    }
+
+    /** The smallest {@code --time-scale} that judges every expectation of the run; null when all were judged or none does. */
+    @JsonProperty("scaleToJudge")
+    public Double scaleToJudge() {
+        if (notJudged() == 0) return null;
+        Double most = null;
+        for (ScenarioSummary x : scenarios) {
+            if (x.verdict().notJudged().isEmpty()) continue;
+            Double s = x.verdict().scaleToJudge();
+            if (s == null) return null;
+            if (most == null || s > most) most = s;
+        }
+        return most;
     }
 }

@@ -30,6 +30,7 @@ final class ConsoleStatus implements RunListener {
     private volatile String phase = "starting";
     private volatile double phaseEndMs;
     private final List<RunEvent.ExpectationResult> failed = new CopyOnWriteArrayList<>();
+    private final List<RunEvent.ExpectationResult> notJudged = new CopyOnWriteArrayList<>();
     private final Map<String, String> faults = new ConcurrentHashMap<>();
     private volatile boolean statusShown;
     private long seconds;
@@ -63,6 +64,7 @@ final class ConsoleStatus implements RunListener {
                 scenario = e.scenario();
                 faults.clear();
                 failed.clear();
+                notJudged.clear();
                 if (!quiet) line(String.format(Locale.ROOT, "[%s] scenario %d/%d: %s", clock(e.actualMs()), index, total, e.scenario()));
             }
             case RunEvent.PhaseStart e -> {
@@ -83,7 +85,8 @@ final class ConsoleStatus implements RunListener {
             }
             case RunEvent.ActionFailed e -> line(String.format(Locale.ROOT, "[%s]     ! %s", clock(e.actualMs()), e.what()));
             case RunEvent.ExpectationResult r -> {
-                if (!r.ok()) failed.add(r);
+                if (!r.judged()) notJudged.add(r);
+                else if (!r.ok()) failed.add(r);
             }
             case RunEvent.Verdict v -> verdict(v);
             case RunEvent.LoadSecond w -> second(w);
@@ -92,12 +95,18 @@ final class ConsoleStatus implements RunListener {
     }
 
     private void verdict(RunEvent.Verdict v) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-5s %s", v.status().toUpperCase(Locale.ROOT), v.scenario()));
+        String label = v.status().toUpperCase(Locale.ROOT).replace('-', ' ');
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-5s %s", label, v.scenario()));
+        if (!notJudged.isEmpty() && v.status().equals("pass")) b.append(" (").append(notJudged.size()).append(" not judged)");
         for (RunEvent.ExpectationResult r : failed) {
             b.append(String.format(Locale.ROOT, "%n        %s: expect %s: expected %s, measured %s", r.position(), r.expectation(), r.expected(), r.measured()));
         }
+        for (RunEvent.ExpectationResult r : notJudged) {
+            b.append(String.format(Locale.ROOT, "%n        %s: expect %s: not judged: %s", r.position(), r.expectation(), r.notJudged()));
+        }
         for (String e : v.errors()) b.append("\n        error: ").append(e);
         failed.clear();
+        notJudged.clear();
         line(b.toString());
     }
 

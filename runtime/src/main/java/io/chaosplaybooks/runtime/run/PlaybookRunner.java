@@ -81,7 +81,7 @@ public final class PlaybookRunner {
             announce(playbook, env, scenarios, o, console);
             try {
                 env.startLoad(loadProfile(playbook, scenarios, o), out.events);
-                interrupted = scenarios(env, out.events, scenarios, o, results);
+                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results);
             } finally {
                 // Cleanup must finish even if the thread was interrupted: the flag is clear while closing, set again after.
                 flagged = Thread.interrupted();
@@ -185,10 +185,11 @@ public final class PlaybookRunner {
     }
 
     /** The scenarios, in order, each on its own deadlines, as many times as asked; true when interrupted. */
-    private static boolean scenarios(RunEnvironment env, RunListener events, List<Scenario> scenarios, RunOptions o,
+    private static boolean scenarios(RunEnvironment env, io.chaosplaybooks.dsl.plan.LoadProfile load, RunListener events, List<Scenario> scenarios, RunOptions o,
                                      List<RunSummary.ScenarioSummary> results) {
         ScenarioExecutor executor = new ScenarioExecutor(Clock.SYSTEM, env.backend(), env.resolver(), events, env.originNanos());
-        ExpectationJudge judge = new ExpectationJudge(env.observations(), env.resolver());
+        ExpectationJudge judge = new ExpectationJudge(env.observations(), env.resolver(), load, o.timeScale(),
+            env.serverNames().size());
         for (int iteration = 1; o.iterations() == 0 || iteration <= o.iterations(); iteration++) {
             for (Scenario s : scenarios) {
                 // A little ahead, so the scenario's first deadline is not already behind when its plan is
@@ -200,7 +201,8 @@ public final class PlaybookRunner {
                 ScenarioVerdict v = judge.judge(s, outcome);
                 Map<String, Object> figures = figures(env.observations(), outcome);
                 for (ScenarioVerdict.Result r : v.results()) {
-                    events.on(new RunEvent.ExpectationResult(s.name(), iteration, r.expectation(), r.ok(), r.expected(), r.measured(), r.position()));
+                    events.on(new RunEvent.ExpectationResult(s.name(), iteration, r.expectation(), r.ok(), r.expected(),
+                        r.judged() ? r.measured() : null, r.position(), r.judged() ? null : r.measured()));
                 }
                 events.on(new RunEvent.Verdict(s.name(), iteration, v.status().label(), v.errors(), figures));
                 results.add(new RunSummary.ScenarioSummary(v, (System.nanoTime() - start) / 1e9, figures));

@@ -1,6 +1,7 @@
 package io.chaosplaybooks.runtime.verdict;
 
 import io.chaosplaybooks.dsl.plan.Expectation;
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.Units;
 import io.chaosplaybooks.runtime.exec.ActionPlan;
@@ -8,6 +9,7 @@ import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
 import io.chaosplaybooks.runtime.exec.TargetResolver;
 import org.HdrHistogram.Histogram;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,27 +26,164 @@ import java.util.Locale;
  * <li>{@code recoveredWithin(d)}: from the start of recover to the first second whose error rate is
  *     at most the stabilize baseline + 1 point and whose p99 is at most twice the baseline p99 + 1 ms.</li>
  * </ul>
+ *
+ * <p>At a time scale, phases can become too short for what an expectation measures. Such an
+ * expectation is <em>not judged</em> (neither held nor failed), by rules that read only the plan,
+ * so the same playbook at the same scale is always judged the same way:
+ * <ul>
+ * <li>a metric during P, and {@code recoveredWithin} (over stabilize and recover): every window of
+ *     the phase must last at least the one second the load is measured in;</li>
+ * <li>{@code opened} and {@code stayedClosed} during P: the breaker decides only after
+ *     {@code max(minimumCalls, ceil(failureRate x window))} failed calls. A faulty server's calls end by
+ *     timeout, so the clients can make at most {@code clients x P / timeout} of them (open loop: at most
+ *     the rate's share of the server), spread over the expectation's servers; the rule counts on half
+ *     of that, since each client's first timeout ends only a timeout after the fault begins;</li>
+ * <li>{@code closed} during P: P must last the (scaled) {@code openFor}, one timeout for the half-open
+ *     probes, and one load second for the connections to come back.</li>
+ * </ul>
  */
 public final class ExpectationJudge {
     /** Slack on "back to baseline": an error rate this far above the baseline still counts as recovered. */
     static final double ERROR_RATE_SLACK = 0.01;
 
+    /** The length of the load's measuring window: one load second. */
+    static final long LOAD_SECOND_NANOS = 1_000_000_000L;
+
     private final Observations seen;
     private final TargetResolver targets;
+    /** The playbook's load as written (not time-scaled); null: breaker expectations are always judged. */
+    private final LoadProfile load;
+    private final double timeScale;
+    private final int servers;
 
+    /** A judge for runs at the time scale 1 with no breaker rules (live sessions). */
     public ExpectationJudge(Observations seen, TargetResolver targets) {
+        this(seen, targets, null, 1.0, 1);
+    }
+
+    /**
+     * @param load      the playbook's load profile as written; the judge scales its breaker's {@code openFor} itself
+     * @param timeScale the run's {@code --time-scale}
+     * @param servers   how many servers the load spreads over
+     */
+    public ExpectationJudge(Observations seen, TargetResolver targets, LoadProfile load, double timeScale, int servers) {
         this.seen = seen;
         this.targets = targets;
+        this.load = load;
+        this.timeScale = timeScale;
+        this.servers = Math.max(1, servers);
     }
 
     public ScenarioVerdict judge(Scenario scenario, ScenarioExecutor.Outcome outcome) {
         List<ScenarioVerdict.Result> results = new ArrayList<>();
-        for (Expectation e : scenario.expectations()) results.add(judge(e, outcome));
+        for (Expectation e : scenario.expectations()) {
+            String why = whyNotJudged(e, outcome.plan(), timeScale);
+            results.add(why == null ? judge(e, outcome) : ScenarioVerdict.Result.notJudged(e.describe(), expectedOf(e), why, e.pos().toString()));
+        }
         List<String> errors = new ArrayList<>(outcome.errors());
         if (outcome.interrupted()) errors.add("interrupted");
-        ScenarioVerdict.Status status = !errors.isEmpty() ? ScenarioVerdict.Status.ERROR
-            : results.stream().allMatch(ScenarioVerdict.Result::ok) ? ScenarioVerdict.Status.PASS : ScenarioVerdict.Status.FAIL;
-        return new ScenarioVerdict(scenario.name(), status, results, errors);
+        return new ScenarioVerdict(scenario.name(), status(results, errors), results, errors,
+            results.stream().allMatch(ScenarioVerdict.Result::judged) ? null : scaleToJudge(scenario));
+    }
+
+    static ScenarioVerdict.Status status(List<ScenarioVerdict.Result> results, List<String> errors) {
+        if (!errors.isEmpty()) return ScenarioVerdict.Status.ERROR;
+        if (results.stream().anyMatch(r -> r.judgement() == ScenarioVerdict.Judgement.FAILED)) return ScenarioVerdict.Status.FAIL;
+        if (!results.isEmpty() && results.stream().noneMatch(ScenarioVerdict.Result::judged)) return ScenarioVerdict.Status.NOT_JUDGED;
+        return ScenarioVerdict.Status.PASS;
+    }
+
+    /**
+     * The smallest time scale, in steps of 0.05 up to 1, at which every expectation of the scenario
+     * is judged; null when even the scale 1 leaves one not judged.
+     */
+    public Double scaleToJudge(Scenario scenario) {
+        for (int step = 1; step <= 20; step++) {
+            double scale = step / 20.0;
+            ActionPlan plan = ActionPlan.of(scenario, scale);
+            if (scenario.expectations().stream().allMatch(e -> whyNotJudged(e, plan, scale) == null)) return scale;
+        }
+        return null;
+    }
+
+    private static String expectedOf(Expectation e) {
+        return switch (e) {
+            case Expectation.MetricBound m -> m.comparison().symbol() + " " + format(m.metric(), m.threshold());
+            case Expectation.Breaker b -> b.condition().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+            case Expectation.RecoveredWithin r -> "within " + Units.format(r.within());
+        };
+    }
+
+    /** Why the expectation cannot be judged on this plan at this time scale; null when it can. */
+    String whyNotJudged(Expectation e, ActionPlan plan, double scale) {
+        return switch (e) {
+            case Expectation.MetricBound m -> shorterThanLoadSecond(m.phase(), plan, scale);
+            case Expectation.RecoveredWithin r -> {
+                String why = shorterThanLoadSecond("stabilize", plan, scale);
+                yield why != null ? why : shorterThanLoadSecond("recover", plan, scale);
+            }
+            case Expectation.Breaker b -> load == null ? null : switch (b.condition()) {
+                case OPENED, STAYED_CLOSED -> tooFewCalls(b, plan, scale);
+                case CLOSED -> tooShortToClose(b, plan, scale);
+            };
+        };
+    }
+
+    /** The shortest window of the phase (the whole scenario when {@code phase} is null); -1 when there is none. */
+    private static long shortest(String phase, ActionPlan plan) {
+        if (phase == null) return plan.lengthNanos();
+        return plan.windows(phase).stream().mapToLong(w -> w.endNanos() - w.startNanos()).min().orElse(-1);
+    }
+
+    private static String phaseName(String phase) {
+        return phase == null ? "the scenario" : "the " + phase + " phase";
+    }
+
+    private static String at(double scale) {
+        return scale == 1.0 ? "" : " at --time-scale " + Units.formatNumber(scale);
+    }
+
+    private static String shorterThanLoadSecond(String phase, ActionPlan plan, double scale) {
+        long length = shortest(phase, plan);
+        if (length < 0 || length >= LOAD_SECOND_NANOS) return null;
+        return phaseName(phase) + " lasts " + Units.format(Duration.ofNanos(length)) + at(scale)
+            + ", shorter than the 1 s the load is measured in";
+    }
+
+    /** Failed calls a breaker needs before it opens: at least minimumCalls, and enough to reach failureRate in a full window. */
+    static int callsToOpen(LoadProfile.Breaker b) {
+        return Math.max(b.minimumCalls(), (int) Math.ceil(b.failureRate() * b.window() - 1e-9));
+    }
+
+    /** Failed calls the rule counts on for each of {@code targetServers} faulty servers during {@code nanos}. */
+    static double callsFor(LoadProfile load, int servers, int targetServers, long nanos) {
+        double perSecond = load.clients() / (load.timeout().toNanos() / 1e9) / targetServers;
+        if (load.ratePerSecond() > 0) perSecond = Math.min(perSecond, load.ratePerSecond() / servers);
+        return perSecond * nanos / 1e9 / 2;
+    }
+
+    private String tooFewCalls(Expectation.Breaker b, ActionPlan plan, double scale) {
+        long length = shortest(b.phase(), plan);
+        if (length < 0) return null;
+        int target = Math.max(1, targets.resolve(b.target()).size());
+        int needed = callsToOpen(load.breaker());
+        double room = callsFor(load, servers, target, length);
+        if (room >= needed) return null;
+        return "the breaker needs " + needed + " failed calls to open and " + phaseName(b.phase()) + " lasts "
+            + Units.format(Duration.ofNanos(length)) + at(scale) + ", room for about " + Math.round(room)
+            + " (half of " + load.clients() + " clients x " + Units.format(Duration.ofNanos(length)) + " / "
+            + Units.format(load.timeout()) + " timeout" + (target > 1 ? " / " + target + " servers" : "") + ")";
+    }
+
+    private String tooShortToClose(Expectation.Breaker b, ActionPlan plan, double scale) {
+        long length = shortest(b.phase(), plan);
+        if (length < 0) return null;
+        Duration openFor = load.timeScaled(scale).breaker().openFor();
+        long needed = openFor.toNanos() + load.timeout().toNanos() + LOAD_SECOND_NANOS;
+        if (length >= needed) return null;
+        return phaseName(b.phase()) + " lasts " + Units.format(Duration.ofNanos(length)) + at(scale)
+            + ", shorter than the breaker's " + Units.format(openFor) + " open + " + Units.format(load.timeout())
+            + " of half-open probes + 1 s the load is measured in";
     }
 
     private List<long[]> windows(String phase, ScenarioExecutor.Outcome o) {

@@ -109,7 +109,7 @@ public final class HtmlReport {
             } else {
                 long held = s.results.stream().filter(RunEvent.ExpectationResult::ok).count();
                 b.append(held).append(" of ").append(s.results.size()).append(" held");
-                List<RunEvent.ExpectationResult> failed = s.results.stream().filter(x -> !x.ok()).toList();
+                List<RunEvent.ExpectationResult> failed = s.results.stream().filter(x -> !x.ok() && x.judged()).toList();
                 List<String> errors = v.errors() == null ? List.of() : v.errors();
                 if (!failed.isEmpty() || !errors.isEmpty()) {
                     b.append("<ul>");
@@ -142,6 +142,10 @@ public final class HtmlReport {
         if (s.verdict != null) {
             b.append("<ul class=\"expectations\">");
             for (RunEvent.ExpectationResult x : s.results) {
+                if (!x.judged()) {
+                    b.append("<li class=\"not-judged\">– <code>").append(esc(x.expectation())).append("</code>: not judged: ").append(esc(x.notJudged())).append("</li>");
+                    continue;
+                }
                 b.append("<li class=\"").append(x.ok() ? "held" : "failed").append("\">").append(x.ok() ? "✓ " : "✗ ").append("<code>").append(esc(x.expectation()))
                     .append("</code>: expected ").append(esc(x.expected())).append(", measured ").append(esc(x.measured())).append("</li>");
             }
