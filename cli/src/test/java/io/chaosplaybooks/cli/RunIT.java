@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,24 +43,37 @@ class RunIT {
         return events;
     }
 
-    /** The promise: the smoke playbook finishes in about a minute on this machine and passes. */
+    /** The README's quick pass, as written there: {@code bin/chaos run --time-scale F playbooks/smoke.groovy}. */
+    static List<String> quickPassArgs() throws IOException {
+        Matcher m = Pattern.compile("`bin/chaos (run --time-scale [0-9.]+ playbooks/smoke\\.groovy)`").matcher(Files.readString(ROOT.resolve("README.md")));
+        assertTrue(m.find(), "the README offers a quick pass on playbooks/smoke.groovy");
+        List<String> args = new ArrayList<>(List.of(m.group(1).split(" ")));
+        args.set(args.size() - 1, ROOT.resolve(args.get(args.size() - 1)).toString());
+        return args;
+    }
+
+    /** The README's quick pass passes, with every expectation judged (a pass on nothing judged would not count). */
     @Test
-    void smokePlaybookPassesWithReports(@TempDir Path dir) throws Exception {
+    void readmeQuickPassPassesWithEveryExpectationJudged(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out.txt");
-        Process p = start(dir, out, "run", ROOT.resolve("playbooks/smoke.groovy").toString(), "--metrics-port", "0",
-            "--junit", "junit.xml", "--json", "summary.json", "--journal", "journal.jsonl");
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "smoke run within 3 minutes");
+        List<String> args = quickPassArgs();
+        args.addAll(List.of("--metrics-port", "0", "--junit", "junit.xml", "--json", "summary.json", "--journal", "journal.jsonl"));
+        Process p = start(dir, out, args.toArray(String[]::new));
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "quick pass within 3 minutes");
         String console = Files.readString(out);
         assertEquals(0, p.exitValue(), console);
-        assertTrue(console.contains("3 passed, 0 failed, 0 errors"), console);
+        assertTrue(console.contains("3 passed, 0 failed, 0 errors in"), console);
+        assertFalse(console.contains("not judged"), console);
 
         Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("junit.xml").toFile());
         assertEquals("3", junit.getDocumentElement().getAttribute("tests"));
         assertEquals("0", junit.getDocumentElement().getAttribute("failures"));
+        assertEquals("0", junit.getDocumentElement().getAttribute("skipped"));
         assertEquals(3, junit.getElementsByTagName("testcase").getLength());
 
         JsonNode summary = JSON.readTree(dir.resolve("summary.json").toFile());
         assertEquals(3, summary.get("scenarios").size());
+        assertEquals(0, summary.get("notJudged").asInt(), summary.toString());
 
         List<JsonNode> events = journal(dir.resolve("journal.jsonl"));
         assertEquals("run-start", events.get(0).get("event").asText());
@@ -71,7 +86,10 @@ class RunIT {
                 assertTrue(Math.abs(e.get("lagMs").asDouble()) < 250, e.toString());
             }
         }
-        assertTrue(events.stream().filter(e -> e.get("event").asText().equals("load-second")).count() >= 40);
+        assertTrue(events.stream().filter(e -> e.get("event").asText().equals("load-second")).count() >= 20, "27 s of plan at 0.5");
+        List<JsonNode> expectations = events.stream().filter(e -> e.get("event").asText().equals("expectation")).toList();
+        assertEquals(10, expectations.size(), "the smoke playbook's expectations");
+        for (JsonNode e : expectations) assertTrue(e.get("ok").asBoolean() && !e.has("notJudged"), e.toString());
         assertEquals(3, events.stream().filter(e -> e.get("event").asText().equals("verdict")).count());
         assertFalse(memcachedStillAnswers(events.get(0)), "the run's memcached processes are stopped");
     }
