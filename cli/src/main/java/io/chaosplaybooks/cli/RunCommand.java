@@ -20,6 +20,7 @@ import io.chaosplaybooks.runtime.report.RunSummary;
 import io.chaosplaybooks.runtime.run.PlaybookRunner;
 import io.chaosplaybooks.runtime.run.RunException;
 import io.chaosplaybooks.runtime.run.RunOptions;
+import io.chaosplaybooks.runtime.run.StopRequest;
 import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
 
 import java.io.IOException;
@@ -155,11 +156,13 @@ final class RunCommand implements Callable<Integer> {
             metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console);
         PlaybookRunner.Result result;
         try {
-            result = Interruptible.run("chaos-run", () -> new PlaybookRunner().run(pb, options), console);
+            StopRequest stop = new StopRequest();
+            result = Interruptible.run("chaos-run", () -> new PlaybookRunner(stop).run(pb, options), console, stop);
         } catch (RunException e) {
             throw new UserFacingException(ExitCodes.RUNTIME_ERROR, e.getMessage(), e);
         } catch (Interruptible.Stopped e) {
-            console.println("chaos: stopped by " + e.signal + " before the run started; everything it had started is cleaned up");
+            // What the cleanup could not remove, it has said on the console already.
+            console.println("chaos: stopped by " + e.signal + (e.stage == null ? " before the run started" : " during start-up (" + e.stage + ")"));
             return ExitCodes.INTERRUPTED;
         } catch (Exception e) {
             throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "the run failed: " + e, e);

@@ -92,6 +92,7 @@ record RunJournal(RunEvent.RunStart runStart, RunEvent.RunEnd runEnd, List<Scena
                 case RunEvent.RunStopped e -> { }
                 case RunEvent.Paused e -> { }
                 case RunEvent.Resumed e -> { }
+                case RunEvent.ServerLost e -> { }
             }
         }
         if (runStart == null) {
