@@ -162,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UserFacingException(ExitCodes.RUNTIME_ERROR, e.getMessage(), e);
         } catch (Interruptible.Stopped e) {
             // What the cleanup could not remove, it has said on the console already.
-            console.println("chaos: stopped by " + e.signal + (e.stage == null ? " before the run started" : " during start-up (" + e.stage + ")"));
+            console.println("chaos: stopped by " + e.signal + (e.stage == null ? "" : " during start-up (" + e.stage + ")"));
             return ExitCodes.INTERRUPTED;
         } catch (Exception e) {
             throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "the run failed: " + e, e);
