@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosplaybooks.runtime.events.RunEvent;
@@ -33,6 +34,7 @@ public final class Journal implements RunListener, AutoCloseable {
         .configure(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE, false)
         .configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, true);
     private static final ObjectWriter EVENT = JSON.writerFor(RunEvent.class);
+    private static final ObjectReader EVENT_READER = JSON.readerFor(RunEvent.class);
 
     private final BufferedWriter out;
 
@@ -119,6 +121,16 @@ public final class Journal implements RunListener, AutoCloseable {
     }
 
     private static List<RunEvent> parse(String line, String where) throws JournalException {
+        // Most lines are events of today read straight into their record; a schema-1 verdict, or a line that
+        // does not read that way, goes through the tree, which splits the verdict and names what is wrong.
+        if (line.startsWith("{\"event\":\"") && !line.startsWith("{\"event\":\"verdict\"")) {
+            try {
+                RunEvent event = EVENT_READER.readValue(line);
+                return event == null ? List.of() : List.of(event);
+            } catch (JsonProcessingException | RuntimeException notPlain) {
+                // read again below for the message
+            }
+        }
         JsonNode e;
         try {
             e = JSON.readTree(line);
