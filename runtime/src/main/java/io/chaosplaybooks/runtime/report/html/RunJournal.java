@@ -191,7 +191,7 @@ record RunJournal(RunEvent.RunStart runStart, RunEvent.RunEnd runEnd, List<Scena
                     if (s != null) {
                         s.verdict = e;
                         unjudged.get(e.scenario()).poll();
-                    } else {
+                    } else if (notDrawn > 0) {
                         counts(e.scenario()).verdict(e.status());
                     }
                 }
