@@ -1,5 +1,6 @@
 package io.chaosplaybooks.cli;
 
+import io.chaosplaybooks.runtime.run.RunException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -73,25 +74,25 @@ public final class ChaosCommand implements Runnable {
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
+        cl.setExitCodeExceptionMapper(ChaosCommand::exitCodeFor);
         cl.setExecutionExceptionHandler(ChaosCommand::handleExecutionException);
         cl.setParameterExceptionHandler(ChaosCommand::handleParameterException);
         return cl;
     }
 
-    /** The one place where failures become exit codes. */
+    /** The one place where failures become exit codes: commands throw what went wrong, never a number. */
     static int exitCodeFor(Throwable t) {
-        if (t instanceof UserFacingException u) {
-            return u.exitCode();
-        }
-        if (t instanceof CommandLine.ParameterException) {
-            return ExitCodes.INVALID;
-        }
-        return ExitCodes.RUNTIME_ERROR;
+        return switch (t) {
+            case UserFacingException.Invalid invalid -> ExitCodes.INVALID;
+            case CommandLine.ParameterException badCommandLine -> ExitCodes.INVALID;
+            case Interruptible.Stopped stopped -> ExitCodes.INTERRUPTED;
+            default -> ExitCodes.RUNTIME_ERROR; // UserFacingException.Failed, RunException, and bugs
+        };
     }
 
     private static int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (ex instanceof UserFacingException) {
+        if (ex instanceof UserFacingException || ex instanceof RunException || ex instanceof Interruptible.Stopped) {
             err.println("chaos: " + ex.getMessage());
         } else {
             // Not a user's mistake: keep the cause visible for a bug report.
@@ -99,7 +100,7 @@ public final class ChaosCommand implements Runnable {
             ex.printStackTrace(err);
         }
         err.flush();
-        return exitCodeFor(ex);
+        return cl.getExitCodeExceptionMapper().getExitCode(ex);
     }
 
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
@@ -109,6 +110,6 @@ public final class ChaosCommand implements Runnable {
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
-        return ExitCodes.INVALID;
+        return cl.getExitCodeExceptionMapper().getExitCode(ex);
     }
 }

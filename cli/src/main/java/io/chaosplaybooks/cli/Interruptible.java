@@ -34,8 +34,13 @@ final class Interruptible {
         /** The start-up stage the job was in, or null when it was stopped before or after start-up. */
         final String stage;
 
-        Stopped(String signal, String stage) {
-            super("stopped by " + signal);
+        Stopped(String signal) {
+            this(signal, null, List.of());
+        }
+
+        Stopped(String signal, String stage, List<String> left) {
+            super("stopped by " + signal + (stage == null ? "" : " during start-up (" + stage + ")")
+                + (left.isEmpty() ? "; everything that had been started is cleaned up" : "; may be left: " + String.join("; ", left)));
             this.signal = signal;
             this.stage = stage;
         }
@@ -96,9 +101,8 @@ final class Interruptible {
                 }
                 if (first.get() != null && worker.isAlive()
                     && System.nanoTime() - firstAt.get() > TimeUnit.MILLISECONDS.toNanos(GIVE_UP_MS)) {
-                    console.println("chaos: the run did not stop within " + GIVE_UP_MS / 1000 + " s of " + first.get()
-                        + "; exiting" + mayBeLeft(stop));
-                    throw new Stopped(first.get(), null);
+                    console.println("chaos: the run did not stop within " + GIVE_UP_MS / 1000 + " s of " + first.get() + "; exiting");
+                    throw new Stopped(first.get(), null, stop.held());
                 }
             }
         } finally {
@@ -108,11 +112,11 @@ final class Interruptible {
         // A job that returned has cleaned up and says itself whether it was cut short.
         if (failure.get() != null) {
             Exception f = failure.get();
-            if (f instanceof StopRequested s) throw new Stopped(first.get() != null ? first.get() : "an interrupt", s.stage());
-            if (first.get() != null && isInterruption(f)) throw new Stopped(first.get(), null);
+            if (f instanceof StopRequested s) throw new Stopped(first.get() != null ? first.get() : "an interrupt", s.stage(), stop.held());
+            if (first.get() != null && isInterruption(f)) throw new Stopped(first.get(), null, stop.held());
             throw f;
         }
-        if (result.get() == null && first.get() != null) throw new Stopped(first.get(), null);
+        if (result.get() == null && first.get() != null) throw new Stopped(first.get(), null, stop.held());
         return result.get();
     }
 

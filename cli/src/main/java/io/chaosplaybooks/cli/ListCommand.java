@@ -1,6 +1,8 @@
 package io.chaosplaybooks.cli;
 
 import io.chaosplaybooks.dsl.LoadResult;
+import io.chaosplaybooks.dsl.Problem;
+import io.chaosplaybooks.dsl.ProblemFormatter;
 import io.chaosplaybooks.dsl.plan.Expectation;
 import io.chaosplaybooks.dsl.plan.PlanTimeline;
 import io.chaosplaybooks.dsl.plan.Scenario;
@@ -39,12 +41,16 @@ final class ListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var loader = files.loader();
         List<Map<String, Object>> json = new ArrayList<>();
-        boolean invalid = false;
-        for (Path f : args.files()) {
+        PrintWriter err = spec.commandLine().getErr();
+        List<Path> all = args.files();
+        int problems = 0, badFiles = 0;
+        for (Path f : all) {
             LoadResult r = loader.load(f);
             if (!r.ok()) {
-                spec.commandLine().getErr().print(r.formatProblems());
-                invalid = true;
+                // The same positioned problems as validate prints, on standard error: standard output stays the listing.
+                for (Problem p : r.problems()) err.println(ProblemFormatter.format(p, r.sources()));
+                problems += r.problems().size();
+                badFiles++;
                 continue;
             }
             var pb = r.playbook();
@@ -79,7 +85,12 @@ final class ListCommand implements Callable<Integer> {
         }
         if (args.format == OutputFormat.json) out.println(Json.write(json));
         out.flush();
-        return invalid ? ExitCodes.INVALID : ExitCodes.OK;
+        if (problems > 0) {
+            err.println(problems + (problems == 1 ? " problem" : " problems") + " in " + badFiles + " of " + all.size()
+                + (all.size() == 1 ? " file" : " files"));
+        }
+        err.flush();
+        return problems > 0 ? ExitCodes.INVALID : ExitCodes.OK;
     }
 
     static String phases(List<Step> steps) {

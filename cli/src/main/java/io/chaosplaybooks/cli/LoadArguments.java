@@ -1,9 +1,9 @@
 package io.chaosplaybooks.cli;
 
-import io.chaosplaybooks.runtime.load.OperationMix;
-
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 final class LoadArguments {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|m|min|h)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|bytes|k|kb|kib|m|mb|mib)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|bytes|k|kb|m|mb)?");
 
     private LoadArguments() {}
 
@@ -49,10 +49,8 @@ final class LoadArguments {
     }
 
     /** {@code get=0.9,set=0.1}; shares are weights, normalised; unnamed operations get 0. */
-    static OperationMix mix(String text) {
-        double get = 0;
-        double set = 0;
-        double delete = 0;
+    static Map<String, Double> mix(String text) {
+        Map<String, Double> shares = new LinkedHashMap<>();
         for (String part : text.split(",")) {
             String[] kv = part.trim().split("=", 2);
             if (kv.length != 2) {
@@ -68,19 +66,22 @@ final class LoadArguments {
                 throw invalid("--mix", text, "shares >= 0");
             }
             switch (kv[0].trim().toLowerCase(Locale.ROOT)) {
-                case "get" -> get = share;
-                case "set" -> set = share;
-                case "delete", "del" -> delete = share;
+                case "get" -> shares.put("get", share);
+                case "set" -> shares.put("set", share);
+                case "delete", "del" -> shares.put("delete", share);
                 default -> throw invalid("--mix", text, "operations get, set or delete, not '" + kv[0].trim() + "'");
             }
         }
-        if (get + set + delete <= 0) {
+        if (shares.values().stream().mapToDouble(v -> v).sum() <= 0) {
             throw invalid("--mix", text, "at least one share above zero");
         }
-        return new OperationMix(get, set, delete);
+        return shares;
     }
 
-    /** {@code 100}, {@code 100B}, {@code 4KB}; a range {@code 64-1024} or {@code 64B-4KB}. Returns {min, max}. */
+    /**
+     * {@code 100}, {@code 100B}, {@code 4KB}; a range {@code 64-1024} or {@code 64B-4KB}. Returns {min, max}.
+     * 1 KB = 1000 bytes and 1 MB = 1000 KB, as in playbooks and Toxiproxy.
+     */
     static int[] valueSize(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         String[] parts = t.split("-", -1);
@@ -103,8 +104,8 @@ final class LoadArguments {
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2);
         long bytes = switch (unit) {
-            case "k", "kb", "kib" -> n * 1024;
-            case "m", "mb", "mib" -> n * 1024 * 1024;
+            case "k", "kb" -> n * 1000;
+            case "m", "mb" -> n * 1000 * 1000;
             default -> n;
         };
         if (bytes < 1 || bytes > Integer.MAX_VALUE) {
@@ -131,6 +132,6 @@ final class LoadArguments {
     }
 
     static UserFacingException invalid(String option, String text, String expected) {
-        return new UserFacingException(ExitCodes.INVALID, option + ": '" + text + "' is not valid: expected " + expected);
+        return new UserFacingException.Invalid(option + ": '" + text + "' is not valid: expected " + expected);
     }
 }

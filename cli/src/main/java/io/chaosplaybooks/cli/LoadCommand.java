@@ -1,9 +1,8 @@
 package io.chaosplaybooks.cli;
 
-import io.chaosplaybooks.runtime.load.BreakerSettings;
-import io.chaosplaybooks.runtime.load.KeyDistribution;
+import io.chaosplaybooks.dsl.plan.LoadProfile;
+import io.chaosplaybooks.dsl.plan.Units;
 import io.chaosplaybooks.runtime.load.LoadEngine;
-import io.chaosplaybooks.runtime.load.LoadProfile;
 import io.chaosplaybooks.runtime.load.LoadWindow;
 import io.chaosplaybooks.runtime.load.ServerEndpoint;
 import io.chaosplaybooks.runtime.metrics.MetricsServer;
@@ -29,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 @Command(
     name = "load",
     sortOptions = false,
+    defaultValueProvider = LoadCommand.Defaults.class,
     description = {
         "Drives memcached traffic with the built-in load engine alone.",
         "",
@@ -38,6 +38,9 @@ import java.util.concurrent.TimeUnit;
         "",
         "Servers: --servers if given; else --server-count local memcached processes on loopback",
         "(stopped at exit), or in-process stand-ins when memcached is not installed.",
+        "",
+        "The defaults are a playbook's load { } defaults; sizes count as in playbooks and Toxiproxy:",
+        "1 KB = 1000 bytes, 1 MB = 1000 KB.",
         "",
     },
     footerHeading = "%nExamples:%n",
@@ -64,7 +67,7 @@ final class LoadCommand implements Callable<Integer> {
         description = "without --servers: how many local servers to start (default: ${DEFAULT-VALUE})")
     int serverCount;
 
-    @Option(names = "--clients", paramLabel = "N", defaultValue = "50",
+    @Option(names = "--clients", paramLabel = "N",
         description = "concurrent workers; with --rate, the most operations in flight (default: ${DEFAULT-VALUE})")
     int clients;
 
@@ -72,40 +75,40 @@ final class LoadCommand implements Callable<Integer> {
         description = "open loop at this many operations per second (e.g. 5000); default: closed loop")
     String rate;
 
-    @Option(names = "--mix", paramLabel = "OP=SHARE,...", defaultValue = "get=0.9,set=0.1",
+    @Option(names = "--mix", paramLabel = "OP=SHARE,...",
         description = "share of get, set, delete (default: ${DEFAULT-VALUE})")
     String mix;
 
-    @Option(names = "--keys", paramLabel = "N", defaultValue = "10000", description = "key space size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--keys", paramLabel = "N", description = "key space size (default: ${DEFAULT-VALUE})")
     int keys;
 
-    @Option(names = "--key-distribution", paramLabel = "uniform|zipfian", defaultValue = "uniform",
+    @Option(names = "--key-distribution", paramLabel = "uniform|zipfian",
         description = "how keys are drawn (default: ${DEFAULT-VALUE})")
-    KeyDistribution distribution;
+    String distribution;
 
-    @Option(names = "--value-size", paramLabel = "SIZE", defaultValue = "100",
-        description = "bytes per value: 100, 4KB, or a range 64-1024 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--value-size", paramLabel = "SIZE",
+        description = "bytes per value: 100, 4KB (4000 bytes), or a range 64-1024 (default: ${DEFAULT-VALUE})")
     String valueSize;
 
     @Option(names = "--ttl", paramLabel = "DURATION", description = "expiry of written items, e.g. 60s (default: none)")
     String ttl;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "100ms",
+    @Option(names = "--timeout", paramLabel = "DURATION",
         description = "per-operation timeout (default: ${DEFAULT-VALUE})")
     String timeout;
 
     @Option(names = "--no-prefill", description = "do not write every key before the load starts (gets then miss at first)")
     boolean noPrefill;
 
-    @Option(names = "--pool-size", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--pool-size", paramLabel = "N",
         description = "connections per server (default: ${DEFAULT-VALUE}; xmemcached merges gets on one connection)")
     int poolSize;
 
-    @Option(names = "--breaker-failure-rate", paramLabel = "FRACTION", defaultValue = "0.5",
+    @Option(names = "--breaker-failure-rate", paramLabel = "FRACTION",
         description = "failed share of calls that opens a server's breaker (default: ${DEFAULT-VALUE})")
     double breakerFailureRate;
 
-    @Option(names = "--breaker-open-for", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--breaker-open-for", paramLabel = "DURATION",
         description = "how long an open breaker waits before probing (default: ${DEFAULT-VALUE})")
     String breakerOpenFor;
 
@@ -142,10 +145,10 @@ final class LoadCommand implements Callable<Integer> {
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
-                throw new UserFacingException(ExitCodes.INVALID, "--json: directory " + parent + " does not exist");
+                throw new UserFacingException.Invalid("--json: directory " + parent + " does not exist");
             }
             if (Files.isDirectory(json)) {
-                throw new UserFacingException(ExitCodes.INVALID, "--json: " + json + " is a directory");
+                throw new UserFacingException.Invalid("--json: " + json + " is a directory");
             }
         }
 
@@ -154,7 +157,7 @@ final class LoadCommand implements Callable<Integer> {
         try {
             metrics = MetricsServer.start(metricsHost, metricsPort, registry);
         } catch (IOException e) {
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, e.getMessage());
+            throw new UserFacingException.Failed(e.getMessage());
         }
         try (metrics; ProvisionedTargets targets = provision(explicit, out)) {
             out.println("Metrics: " + metrics.url());
@@ -189,13 +192,14 @@ final class LoadCommand implements Callable<Integer> {
                         out.flush();
                     }
                 });
-                out.println("Load: " + describe(profile) + " on " + targets.servers().size() + " server(s)"
+                out.println("Load: " + profile.describe() + (profile.duration() == null ? ", until Ctrl-C" : ", for "
+                    + Units.format(profile.duration())) + " on " + targets.servers().size() + " server(s)"
                     + (profile.prefill() ? "; pre-filling " + profile.keys() + " keys" : ""));
                 out.flush();
                 try {
                     engine.start();
                 } catch (IOException e) {
-                    throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot start the load: " + e.getMessage());
+                    throw new UserFacingException.Failed("cannot start the load: " + e.getMessage());
                 }
                 if (engine.prefillFailures() > 0) {
                     err.println("chaos: warning: " + engine.prefillFailures() + " of " + profile.keys() + " pre-fill writes failed");
@@ -215,11 +219,11 @@ final class LoadCommand implements Callable<Integer> {
                         LoadReport.writeJson(json, run, targets.servers(), engine.breakerTransitions(), targets.kind().name().toLowerCase());
                         out.println("Summary written to " + json);
                     } catch (IOException e) {
-                        throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot write " + json + ": " + e.getMessage());
+                        throw new UserFacingException.Failed("cannot write " + json + ": " + e.getMessage());
                     }
                 }
                 if (run.total().operations() > 0 && run.total().errors() == run.total().operations()) {
-                    throw new UserFacingException(ExitCodes.RUNTIME_ERROR,
+                    throw new UserFacingException.Failed(
                         "every operation failed: are the servers reachable? " + LoadReport.breakers(run));
                 }
                 return ExitCodes.OK;
@@ -257,57 +261,76 @@ final class LoadCommand implements Callable<Integer> {
                 out.flush();
             });
         } catch (IOException e) {
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot start servers: " + e.getMessage());
+            throw new UserFacingException.Failed("cannot start servers: " + e.getMessage());
         }
     }
 
-    private LoadProfile profile() {
+    /** The load options' defaults: those of a playbook's {@code load { }}, from the one definition. */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            LoadProfile d = LoadProfile.builder().build();
+            String name = arg instanceof CommandLine.Model.OptionSpec o ? o.longestName() : "";
+            return switch (name) {
+                case "--clients" -> Integer.toString(d.clients());
+                case "--mix" -> String.join(",", new java.util.TreeSet<>(d.mix().keySet()).stream().map(k -> k + "=" + d.mix().get(k)).toList());
+                case "--keys" -> Integer.toString(d.keys());
+                case "--key-distribution" -> d.keyDistribution();
+                case "--value-size" -> Integer.toString(d.valueSizeMin());
+                case "--timeout" -> d.timeout().toMillis() + "ms";
+                case "--pool-size" -> Integer.toString(d.poolSize());
+                case "--breaker-failure-rate" -> Double.toString(d.breaker().failureRate());
+                case "--breaker-open-for" -> d.breaker().openFor().toMillis() + "ms";
+                default -> null;
+            };
+        }
+    }
+
+    LoadProfile profile() {
         if (serverCount < 1 || serverCount > 64) {
             throw LoadArguments.invalid("--server-count", Integer.toString(serverCount), "1..64");
         }
         int[] size = LoadArguments.valueSize(valueSize);
-        LoadProfile.Builder b = LoadProfile.builder();
-        set("--clients", Integer.toString(clients), () -> b.clients(clients));
+        Duration t = LoadArguments.positiveDuration("--timeout", timeout);
+        Duration openFor = LoadArguments.positiveDuration("--breaker-open-for", breakerOpenFor);
+        LoadProfile.Builder b = LoadProfile.builder().prefill(!noPrefill);
+        set("--clients", Integer.toString(clients), b, x -> x.clients(clients));
         if (rate != null) {
             double r = LoadArguments.rate(rate);
-            set("--rate", rate, () -> b.ratePerSecond(r));
+            set("--rate", rate, b, x -> x.ratePerSecond(r));
         }
-        set("--mix", mix, () -> b.mix(LoadArguments.mix(mix)));
-        set("--keys", Integer.toString(keys), () -> b.keys(keys));
-        b.distribution(distribution);
-        set("--value-size", valueSize, () -> b.valueSize(size[0], size[1]));
+        set("--mix", mix, b, x -> x.mix(LoadArguments.mix(mix)));
+        set("--keys", Integer.toString(keys), b, x -> x.keys(keys));
+        set("--key-distribution", distribution, b, x -> x.distribution(distribution.toLowerCase(java.util.Locale.ROOT)));
+        set("--value-size", valueSize, b, x -> x.valueSize(size[0], size[1]));
         if (ttl != null) {
             Duration d = LoadArguments.duration("--ttl", ttl);
-            set("--ttl", ttl, () -> b.ttl(d));
+            set("--ttl", ttl, b, x -> x.ttl(d));
         }
-        Duration t = LoadArguments.positiveDuration("--timeout", timeout);
-        set("--timeout", timeout, () -> b.timeout(t));
-        b.prefill(!noPrefill);
-        set("--pool-size", Integer.toString(poolSize), () -> b.poolSize(poolSize));
-        Duration openFor = LoadArguments.positiveDuration("--breaker-open-for", breakerOpenFor);
-        set("--breaker-failure-rate", Double.toString(breakerFailureRate), () -> b.breaker(BreakerSettings.defaults()
-            .withFailureRateThreshold(breakerFailureRate)
-            .withSlowCalls(1.0, t)
-            .withWaitInOpenState(openFor)));
+        set("--timeout", timeout, b, x -> x.timeout(t));
+        set("--pool-size", Integer.toString(poolSize), b, x -> x.poolSize(poolSize));
+        LoadProfile.Breaker d = LoadProfile.Breaker.defaults();
+        set("--breaker-failure-rate", Double.toString(breakerFailureRate), b, x -> x.breaker(new LoadProfile.Breaker(breakerFailureRate,
+            openFor, d.window(), d.minimumCalls(), d.halfOpenCalls(), d.slowCall(), d.slowCallRate())));
         if (duration != null) {
-            Duration d = LoadArguments.positiveDuration("--duration", duration);
-            b.duration(d);
+            b.duration(LoadArguments.positiveDuration("--duration", duration));
         }
         if (operations != null) {
-            set("--operations", Long.toString(operations), () -> b.maxOperations(operations));
-            if (operations == 0) {
-                throw LoadArguments.invalid("--operations", "0", "a count above zero");
+            if (operations < 1) {
+                throw LoadArguments.invalid("--operations", Long.toString(operations), "a count above zero");
             }
+            b.maxOperations(operations);
         }
         return b.build();
     }
 
-    /** Applies a builder step, turning the builder's message into one that names the option. */
-    private static void set(String option, String text, Runnable step) {
+    /** Applies a setting and checks it, turning the check's message into one that names the option. */
+    private static void set(String option, String text, LoadProfile.Builder b, java.util.function.Consumer<LoadProfile.Builder> step) {
         try {
-            step.run();
+            step.accept(b);
+            b.build();
         } catch (IllegalArgumentException e) {
-            throw new UserFacingException(ExitCodes.INVALID, option + " " + text + ": " + e.getMessage());
+            throw new UserFacingException.Invalid(option + " " + text + ": " + e.getMessage());
         }
     }
 
@@ -320,21 +343,12 @@ final class LoadCommand implements Callable<Integer> {
             try {
                 result.add(ServerEndpoint.parse("server-" + (result.size() + 1), s));
             } catch (IllegalArgumentException e) {
-                throw new UserFacingException(ExitCodes.INVALID, "--servers: " + e.getMessage());
+                throw new UserFacingException.Invalid("--servers: " + e.getMessage());
             }
         }
         if (!servers.isEmpty() && result.isEmpty()) {
-            throw new UserFacingException(ExitCodes.INVALID, "--servers: no address given");
+            throw new UserFacingException.Invalid("--servers: no address given");
         }
         return result;
-    }
-
-    private static String describe(LoadProfile p) {
-        String loop = p.openLoop() ? String.format("open loop %.0f ops/s (up to %d in flight)", p.ratePerSecond(), p.clients())
-            : "closed loop, " + p.clients() + " clients";
-        return loop + String.format(", mix get %.0f%% set %.0f%% delete %.0f%%, %d keys %s, values %s, timeout %d ms%s",
-            p.mix().get() * 100, p.mix().set() * 100, p.mix().delete() * 100, p.keys(), p.distribution().name().toLowerCase(),
-            p.valueSizeMin() == p.valueSizeMax() ? p.valueSizeMin() + " B" : p.valueSizeMin() + "-" + p.valueSizeMax() + " B",
-            p.timeout().toMillis(), p.duration() == null ? ", until Ctrl-C" : ", for " + p.duration().toString().substring(2).toLowerCase());
     }
 }

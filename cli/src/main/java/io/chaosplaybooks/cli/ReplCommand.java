@@ -76,11 +76,10 @@ final class ReplCommand implements Callable<Integer> {
         LoadResult r = playbook != null ? loader.load(playbook)
             : loader.loadText("repl", "servers " + (servers.isEmpty() ? 3 : servers.size()) + "\n");
         if (!r.ok()) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.print(r.formatProblems());
-            err.println(r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems") + "; no session was started");
-            err.flush();
-            return ExitCodes.INVALID;
+            spec.commandLine().getErr().print(r.formatProblems());
+            spec.commandLine().getErr().flush();
+            throw new UserFacingException.Invalid(r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems")
+                + "; no session was started");
         }
         Playbook pb = r.playbook();
         boolean interactive = LoadCommand.isTerminal();
@@ -94,7 +93,7 @@ final class ReplCommand implements Callable<Integer> {
                 if (s != null) s.printAbove(m);
                 else System.out.println(m);
             }));
-        // SIGTERM, or a Ctrl-C with no statement running on piped input: the JVM exits through this hook.
+        // SIGTERM: the JVM exits through this hook.
         Thread cleanup = new Thread(session::close, "chaos-repl-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         String home = System.getenv("HOME") != null && !System.getenv("HOME").isBlank() ? System.getenv("HOME") : System.getProperty("user.home");
@@ -103,18 +102,31 @@ final class ReplCommand implements Callable<Integer> {
             : new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         ReplShell s = new ReplShell(terminal, w -> new ReplEvaluator(session, loader, w), history, !interactive, out);
         shell.set(s);
+        // The shell reads on a thread of its own, so that a stop ends the session by returning here, not by exiting.
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread reading = Thread.ofPlatform().daemon().name("chaos-repl").start(() -> {
+            try {
+                s.run();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        AtomicReference<String> stoppedBy = new AtomicReference<>();
         if (!interactive) {
             // A piped session has no terminal to catch Ctrl-C: the statement running is cancelled, else the session ends.
+            Thread waiting = Thread.currentThread();
             try {
                 Signal.handle(new Signal("INT"), sig -> {
-                    if (!s.interruptStatement()) System.exit(ExitCodes.INTERRUPTED);
+                    if (!s.interruptStatement() && stoppedBy.compareAndSet(null, "SIGINT")) waiting.interrupt();
                 });
             } catch (IllegalArgumentException unsupported) {
                 // no SIGINT here: the default (exit through the cleanup hook) stays
             }
         }
         try {
-            s.run();
+            reading.join();
+        } catch (InterruptedException stopped) {
+            // the session ends below; the reading thread is a daemon blocked on input
         } finally {
             out.println("ending the session: removing every fault, stopping the load and the servers ...");
             out.flush();
@@ -130,6 +142,8 @@ final class ReplCommand implements Callable<Integer> {
                 }
             }
         }
+        if (stoppedBy.get() != null) throw new Interruptible.Stopped(stoppedBy.get());
+        if (failure.get() != null) throw failure.get();
         return ExitCodes.OK;
     }
 }

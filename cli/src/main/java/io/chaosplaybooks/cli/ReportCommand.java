@@ -60,9 +60,9 @@ final class ReportCommand implements Callable<Integer> {
         try {
             HtmlReport.write(journal, html);
         } catch (JournalException e) {
-            throw new UserFacingException(ExitCodes.INVALID, e.getMessage());
+            throw new UserFacingException.Invalid(e.getMessage());
         } catch (IOException e) {
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot write the report " + html + ": " + e.getMessage(), e);
+            throw new UserFacingException.Failed("cannot write the report " + html + ": " + e.getMessage());
         }
     }
 }

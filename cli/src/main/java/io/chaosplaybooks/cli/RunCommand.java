@@ -18,7 +18,6 @@ import io.chaosplaybooks.runtime.report.JUnitReport;
 import io.chaosplaybooks.runtime.report.JsonReport;
 import io.chaosplaybooks.runtime.report.RunSummary;
 import io.chaosplaybooks.runtime.run.PlaybookRunner;
-import io.chaosplaybooks.runtime.run.RunException;
 import io.chaosplaybooks.runtime.run.RunOptions;
 import io.chaosplaybooks.runtime.run.StopRequest;
 import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
@@ -108,31 +107,29 @@ final class RunCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         LoadResult r = files.load(playbook);
         if (!r.ok()) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.print(r.formatProblems());
-            err.println(r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems") + "; nothing was run");
-            err.flush();
-            return ExitCodes.INVALID;
+            spec.commandLine().getErr().print(r.formatProblems());
+            spec.commandLine().getErr().flush();
+            throw new UserFacingException.Invalid(r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems") + "; nothing was run");
         }
         Playbook pb = r.playbook();
         List<Scenario> selected = new ScenarioSelection(scenarios, tags).apply(pb.scenarios());
         if (selected.isEmpty()) {
-            throw new UserFacingException(ExitCodes.INVALID, "no scenario of " + playbook + " matches"
+            throw new UserFacingException.Invalid("no scenario of " + playbook + " matches"
                 + (scenarios.isEmpty() ? "" : " --scenario " + String.join(", ", scenarios))
                 + (tags.isEmpty() ? "" : " --tags " + String.join(",", tags))
                 + "; its scenarios are: " + String.join(", ", pb.scenarios().stream().map(Scenario::name).toList()));
         }
         if (!(timeScale > 0) || timeScale > 100) {
-            throw new UserFacingException(ExitCodes.INVALID, "--time-scale must be above 0 and at most 100, got " + timeScale);
+            throw new UserFacingException.Invalid("--time-scale must be above 0 and at most 100, got " + timeScale);
         }
         if (iterations != null && iterations < 1) {
-            throw new UserFacingException(ExitCodes.INVALID, "--iterations must be at least 1, got " + iterations);
+            throw new UserFacingException.Invalid("--iterations must be at least 1, got " + iterations);
         }
         if (metricsPort < -1 || metricsPort > 65535) {
-            throw new UserFacingException(ExitCodes.INVALID, "--metrics-port must be a port (0 for a free one, -1 for none), got " + metricsPort);
+            throw new UserFacingException.Invalid("--metrics-port must be a port (0 for a free one, -1 for none), got " + metricsPort);
         }
         if (dryRun) {
             printTimeline(pb, selected, spec.commandLine().getOut());
@@ -149,31 +146,22 @@ final class RunCommand implements Callable<Integer> {
                 journalFile = java.nio.file.Files.createTempFile("chaos-journal-", ".jsonl");
                 journalFile.toFile().deleteOnExit();
             } catch (IOException e) {
-                throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot create a temporary journal for --report: " + e.getMessage(), e);
+                throw new UserFacingException.Failed("cannot create a temporary journal for --report: " + e.getMessage());
             }
         }
         var options = new RunOptions(toxiproxy, servers, runSeed, timeScale, new ScenarioSelection(scenarios, tags), n,
             metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console);
         PlaybookRunner.Result result;
-        try {
-            StopRequest stop = new StopRequest();
-            result = Interruptible.run("chaos-run", () -> new PlaybookRunner(stop).run(pb, options), console, stop);
-        } catch (RunException e) {
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, e.getMessage(), e);
-        } catch (Interruptible.Stopped e) {
-            // What the cleanup could not remove, it has said on the console already.
-            console.println("chaos: stopped by " + e.signal + (e.stage == null ? "" : " during start-up (" + e.stage + ")"));
-            return ExitCodes.INTERRUPTED;
-        } catch (Exception e) {
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "the run failed: " + e, e);
-        }
+        // A RunException (exit 3) or Interruptible.Stopped (exit 130) goes to ChaosCommand's mapper as it is.
+        StopRequest stop = new StopRequest();
+        result = Interruptible.run("chaos-run", () -> new PlaybookRunner(stop).run(pb, options), console, stop);
         RunSummary summary = result.summary();
         printSummary(summary, console);
         try {
             if (junit != null) JUnitReport.write(summary, junit);
             if (json != null) JsonReport.write(summary, json);
         } catch (IOException e) {
-            throw new UserFacingException(ExitCodes.RUNTIME_ERROR, "cannot write a report: " + e.getMessage(), e);
+            throw new UserFacingException.Failed("cannot write a report: " + e.getMessage());
         }
         if (report != null) {
             try {

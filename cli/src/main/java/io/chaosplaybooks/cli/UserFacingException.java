@@ -1,22 +1,25 @@
 package io.chaosplaybooks.cli;
 
 /**
- * A failure the user can act on: printed as one line (no stack trace) and mapped to an exit code.
+ * A failure the user can act on: printed as one line (no stack trace). Its type says what went
+ * wrong, and {@link ChaosCommand#exitCodeFor(Throwable)} alone turns that into an exit code.
  */
-public class UserFacingException extends RuntimeException {
-    private final int exitCode;
-
-    public UserFacingException(int exitCode, String message) {
+public abstract sealed class UserFacingException extends RuntimeException {
+    private UserFacingException(String message) {
         super(message);
-        this.exitCode = exitCode;
     }
 
-    public UserFacingException(int exitCode, String message, Throwable cause) {
-        super(message, cause);
-        this.exitCode = exitCode;
+    /** The playbook or the command line is wrong (exit 2). */
+    public static final class Invalid extends UserFacingException {
+        public Invalid(String message) {
+            super(message);
+        }
     }
 
-    public int exitCode() {
-        return exitCode;
+    /** Something failed while doing what was asked: a server, a port, a file (exit 3). */
+    public static final class Failed extends UserFacingException {
+        public Failed(String message) {
+            super(message);
+        }
     }
 }

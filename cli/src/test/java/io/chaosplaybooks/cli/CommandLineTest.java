@@ -24,6 +24,16 @@ class CommandLineTest {
     }
 
     @Test
+    void failuresBecomeExitCodesInOnePlace() {
+        assertEquals(ExitCodes.INVALID, ChaosCommand.exitCodeFor(new UserFacingException.Invalid("bad")));
+        assertEquals(ExitCodes.RUNTIME_ERROR, ChaosCommand.exitCodeFor(new UserFacingException.Failed("down")));
+        assertEquals(ExitCodes.RUNTIME_ERROR, ChaosCommand.exitCodeFor(new io.chaosplaybooks.runtime.run.RunException("unreachable", null)));
+        assertEquals(ExitCodes.INTERRUPTED, ChaosCommand.exitCodeFor(new Interruptible.Stopped("SIGINT")));
+        assertEquals(ExitCodes.RUNTIME_ERROR, ChaosCommand.exitCodeFor(new IllegalStateException("a bug")));
+        assertEquals(ExitCodes.INVALID, Main.run("run", "--no-such-option"), "a parameter error goes through the same mapper");
+    }
+
+    @Test
     void everyCommandHasHelpWithAnExample() {
         for (String cmd : new String[] {"run", "validate", "list"}) {
             var r = CliRunner.run(cmd, "--help");

@@ -64,12 +64,13 @@ class LoadCommandTest {
         "--value-size|2MB|value size must be 1..",
         "--value-size|abc|--value-size: 'abc' is not valid",
         "--servers|localhost|--servers: expected host:port, got 'localhost'",
-        "--clients|0|clients must be 1..10000, got 0",
+        "--clients|0|clients must be between 1 and 10000, got 0",
         "--rate|fast|--rate: 'fast' is not valid",
         "--timeout|-1s|--timeout: '-1s' is not valid",
         "--server-count|0|--server-count: '0' is not valid",
         "--metrics-port|70000|--metrics-port: '70000' is not valid",
-        "--key-distribution|gaussian|Invalid value for option '--key-distribution'",
+        "--key-distribution|gaussian|distribution is uniform or zipfian, not 'gaussian'",
+        "--value-size|4KiB|--value-size: '4KiB' is not valid",
         "--keys|many|Invalid value for option '--keys'",
     })
     void badValuesAreOneClearLineAndExit2(String option, String value, String expected) {
@@ -119,11 +120,20 @@ class LoadCommandTest {
         assertEquals(java.time.Duration.ofSeconds(90), LoadArguments.duration("--d", "1m30s"));
         assertEquals(java.time.Duration.ofMillis(500), LoadArguments.duration("--d", "500ms"));
         assertEquals(java.time.Duration.ofHours(2), LoadArguments.duration("--d", "2h"));
-        assertArrayEquals(new int[] {64, 4096}, LoadArguments.valueSize("64-4KB"));
+        assertArrayEquals(new int[] {64, 4000}, LoadArguments.valueSize("64-4KB"), "1 KB = 1000 bytes, as in playbooks");
+        assertArrayEquals(new int[] {1_000_000, 1_000_000}, LoadArguments.valueSize("1MB"));
         assertArrayEquals(new int[] {100, 100}, LoadArguments.valueSize("100B"));
         assertEquals(5000, LoadArguments.rate("5000/s"));
-        var mix = LoadArguments.mix("get=9,set=1");
-        assertEquals(0.9, mix.get(), 1e-9);
-        assertEquals(0.0, mix.delete(), 1e-9);
+        assertEquals(java.util.Map.of("get", 9.0, "set", 1.0), LoadArguments.mix("get=9,set=1"));
+    }
+
+    @Test
+    void withoutOptionsTheLoadIsAPlaybooksDefaultLoad() {
+        LoadCommand cmd = new LoadCommand();
+        new picocli.CommandLine(cmd).parseArgs();
+        assertEquals(io.chaosplaybooks.dsl.plan.LoadProfile.builder().build(), cmd.profile());
+        CliRunner.Result help = run("load", "--help");
+        assertTrue(help.out().contains("1 KB = 1000 bytes"), help.out());
+        assertTrue(help.out().contains("(default: 50)") && help.out().contains("(default: get=0.9,set=0.1)"), help.out());
     }
 }

@@ -124,4 +124,44 @@ class ProxyCommandTest {
         }
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", proxyPort).close(), "proxy listener closed");
     }
+
+    @Test
+    void aTokenFileMakesEveryCallNeedTheBearerToken(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t0ken-123\n");
+        ProxyCommand command = new ProxyCommand();
+        new CommandLine(command).parseArgs("--port", "0", "--token-file", token.toString());
+        StringWriter out = new StringWriter();
+        ProxyCommand.Running running = command.start(new PrintWriter(out, true));
+        try {
+            assertTrue(out.toString().contains("bearer token required"), out.toString());
+            URI version = URI.create("http://127.0.0.1:" + running.api().port() + "/version");
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> without = http.send(HttpRequest.newBuilder(version).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, without.statusCode(), without.body());
+            HttpResponse<String> with = http.send(HttpRequest.newBuilder(version).header("Authorization", "Bearer t0ken-123").build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, with.statusCode(), with.body());
+        } finally {
+            running.close();
+        }
+    }
+
+    @Test
+    void aMissingOrEmptyTokenFileIsExit2(@TempDir Path dir) throws IOException {
+        CliRunner.Result missing = run("proxy", "--port", "0", "--token-file", dir.resolve("nope").toString());
+        assertEquals(ExitCodes.INVALID, missing.exitCode());
+        assertTrue(missing.err().contains("token file not found"), missing.err());
+        Path empty = Files.writeString(dir.resolve("empty"), "  \n");
+        CliRunner.Result blank = run("proxy", "--port", "0", "--token-file", empty.toString());
+        assertEquals(ExitCodes.INVALID, blank.exitCode());
+        assertTrue(blank.err().contains("must hold one token"), blank.err());
+    }
+
+    @Test
+    void anApiHostThatDoesNotResolveIsOneLine() {
+        CliRunner.Result r = run("proxy", "--host", "999.1.1.1", "--port", "0");
+        assertEquals(ExitCodes.RUNTIME_ERROR, r.exitCode());
+        assertTrue(r.err().contains("999.1.1.1") && r.err().contains("cannot resolve"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
+    }
 }

@@ -135,4 +135,26 @@ class ReplIT {
             for (String a : startedServers(console)) assertFalse(answers(a), "server " + a + " is stopped");
         }
     }
+
+    /** Ctrl-C on piped input with no statement running ends the session: everything cleaned up, exit 130, without System.exit in the command. */
+    @Test
+    void interruptBetweenStatementsEndsTheSessionWith130(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Process p = start(dir, out);
+        OutputStream in = p.getOutputStream();
+        in.write("inject latency(10.ms) on server(1)\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.readString(out, StandardCharsets.UTF_8).contains("on: latency")) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "the inject did not happen:\n" + Files.readString(out));
+            Thread.sleep(50);
+        }
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the session ended on Ctrl-C with its input still open");
+        String console = Files.readString(out, StandardCharsets.UTF_8);
+        assertEquals(130, p.exitValue(), console);
+        assertTrue(console.contains("session ended; nothing is left running"), console);
+        for (String a : startedServers(console)) assertFalse(answers(a), "server " + a + " is stopped");
+        in.close();
+    }
 }

@@ -21,6 +21,14 @@ class Evaluation {
     final Set<SourcePos> blocksWithProblems = new HashSet<>()
     Binding binding = new Binding()
     SourcePos fallback = SourcePos.UNKNOWN
+    /** System.nanoTime() after which evaluation stops (0: no limit), and the limit as the user gave it. */
+    long deadline
+    long limitNanos
+    /** The thread's processor time when evaluation started; -1 when the system does not say. */
+    long cpuAtStart = -1
+    String limitText = ''
+    /** The problems as a set: a playbook that repeats one mistake 100,000 times stays linear. */
+    private final Set<Problem> seen = new HashSet<>()
 
     void push(SourcePos pos) { positions.push(pos) }
 
@@ -32,6 +40,6 @@ class Evaluation {
 
     void problem(SourcePos pos, String message) {
         Problem p = new Problem(pos, message)
-        if (!problems.contains(p)) problems << p
+        if (seen.add(p)) problems << p
     }
 }

@@ -4,46 +4,34 @@ import io.chaosplaybooks.dsl.plan.DataSize
 import io.chaosplaybooks.dsl.plan.Fraction
 import io.chaosplaybooks.dsl.plan.LoadProfile
 import io.chaosplaybooks.dsl.plan.OpsRate
-import io.chaosplaybooks.dsl.plan.SourcePos
 import io.chaosplaybooks.dsl.plan.Units
 
 import java.time.Duration
 
 /** The words of {@code load { }}: the traffic that runs while the scenarios do. */
 class LoadContext {
-    static final List<String> WORDS = ['clients', 'rate', 'mix', 'keys', 'distribution', 'valueSize', 'timeout', 'breaker']
+    static final List<String> WORDS = Vocabulary.words(Vocabulary.Block.LOAD)
     static final List<String> OPERATIONS = ['get', 'set', 'delete']
     static final List<String> BREAKER_OPTIONS = ['failureRate', 'openFor', 'window', 'halfOpenCalls', 'slowCall', 'slowCallRate']
 
     final Evaluation evaluation
-    final SourcePos pos
-    int clients
-    Double rate
-    Map<String, Double> mix
-    int keys
-    String distribution
-    long valueSize
-    Duration timeout
+    /** The profile being written, from the defaults. */
+    final LoadProfile.Builder profile
     LoadProfile.Breaker breaker
+    /** The words this block set, so that a setting equal to its default still counts as given. */
+    final Set<String> given = new TreeSet<>()
 
     LoadContext(Evaluation evaluation, LoadProfile start) {
         this.evaluation = evaluation
-        this.pos = evaluation.here()
-        clients = start.clients()
-        rate = start.ratePerSecond()
-        mix = start.mix()
-        keys = start.keys()
-        distribution = start.keyDistribution()
-        valueSize = start.valueSizeBytes()
-        timeout = start.timeout()
-        breaker = start.breaker()
+        this.profile = start.toBuilder()
+        this.breaker = start.breaker()
     }
 
     private void problem(String m) { evaluation.problem(m) }
 
     void clients(int n) {
         if (n < 1 || n > 10_000) problem("clients must be between 1 and 10000, got ${n}")
-        else clients = n
+        else { profile.clients(n); given << 'clients' }
     }
 
     void rate(OpsRate r) { rate(r.perSecond()) }
@@ -51,7 +39,7 @@ class LoadContext {
     void rate(Number perSecond) {
         double r = perSecond.doubleValue()
         if (!(r > 0)) problem("rate must be positive, got ${perSecond}")
-        else rate = r
+        else { profile.ratePerSecond(r); given << 'rate' }
     }
 
     void mix(Map<String, Object> shares) {
@@ -72,33 +60,34 @@ class LoadContext {
         double sum = m.values().sum(0d) as double
         if (sum <= 0) { problem('mix needs at least one operation with a positive share, e.g. mix get: 0.9, set: 0.1'); return }
         if (Math.abs(sum - 1d) > 0.001) problem("mix shares must add up to 1 (100.percent), they add up to ${Units.formatNumber(sum)}")
-        mix = m
+        profile.mix(m)
+        given << 'mix'
     }
 
     void keys(int n) {
         if (n < 1) problem("keys must be at least 1, got ${n}")
-        else keys = n
+        else { profile.keys(n); given << 'keys' }
     }
 
     void distribution(String d) {
-        if (!(d in ['uniform', 'zipfian'])) problem("distribution is uniform or zipfian, not '${d}'" + Words.didYouMean(d, ['uniform', 'zipfian']))
-        else distribution = d
+        if (!(d in LoadProfile.DISTRIBUTIONS)) problem("distribution is uniform or zipfian, not '${d}'" + Words.didYouMean(d, LoadProfile.DISTRIBUTIONS))
+        else { profile.distribution(d); given << 'distribution' }
     }
 
     void valueSize(DataSize s) {
         if (s.bytes() < 1 || s.bytes() > 1_000_000) problem("valueSize must be between 1 byte and 1 MB, got ${s}")
-        else valueSize = s.bytes()
+        else { profile.valueSize(s.bytes() as int); given << 'valueSize' }
     }
 
     void timeout(Duration d) {
         if (d.isNegative() || d.isZero()) problem("timeout must be positive, got ${Units.format(d)}")
-        else timeout = d
+        else { profile.timeout(d); given << 'timeout' }
     }
 
     void breaker(Map options) {
         def b = breaker
         double failureRate = b.failureRate(), slowCallRate = b.slowCallRate()
-        Duration openFor = b.openFor(), slowCall = b.slowCallDuration()
+        Duration openFor = b.openFor(), slowCall = b.slowCall()
         int window = b.window(), halfOpen = b.halfOpenCalls()
         options.each { k, v ->
             switch (k) {
@@ -126,7 +115,8 @@ class LoadContext {
                     problem("breaker has no option '${k}'" + Words.didYouMean(k.toString(), BREAKER_OPTIONS))
             }
         }
-        breaker = new LoadProfile.Breaker(failureRate, openFor, window, halfOpen, slowCall, slowCallRate)
+        breaker = new LoadProfile.Breaker(failureRate, openFor, window, Math.min(window, 20), halfOpen, slowCall, slowCallRate)
+        given << 'breaker'
     }
 
     private Double share(Object k, Object v) {
@@ -154,6 +144,6 @@ class LoadContext {
     }
 
     LoadProfile build() {
-        new LoadProfile(clients, rate, mix, keys, distribution, valueSize, timeout, breaker, pos)
+        profile.breaker(breaker).given(given).build()
     }
 }

@@ -13,9 +13,8 @@ import static groovy.lang.Closure.DELEGATE_FIRST
  * scenarios, includes and templates. Included files add to the same context.
  */
 class PlaybookContext {
-    static final List<String> WORDS = ['playbook', 'description', 'servers', 'server', 'load', 'scenario', 'include', 'template']
-    static final List<String> UNITS = ['us', 'ms', 'millis', 's', 'second', 'seconds', 'min', 'minute', 'minutes',
-                                       'h', 'hour', 'hours', 'byte', 'bytes', 'KB', 'MB', 'KBps', 'MBps', 'percent', 'perSecond']
+    static final List<String> WORDS = Vocabulary.words(Vocabulary.Block.PLAYBOOK)
+    static final List<String> UNITS = Vocabulary.UNITS
 
     final Evaluation evaluation
     final PlaybookLoader loader
@@ -27,6 +26,8 @@ class PlaybookContext {
     final List<ServerSpec> namedServers = []
     LoadProfile load
     final List<Scenario> scenarios = []
+    /** Scenarios by name: the duplicate check stays linear for playbooks that make scenarios in a loop. */
+    private final Map<String, Scenario> scenariosByName = [:]
     final Map<String, Closure> templates = [:]
     final Map<String, SourcePos> templatePositions = [:]
     /** Positions of the include calls being evaluated, outermost first. */
@@ -92,7 +93,7 @@ class PlaybookContext {
         runBlock(body, ctx)
         def built = ctx.build()
         if (evaluation.problems.size() > before) evaluation.blocksWithProblems << pos
-        def existing = scenarios.find { it.name() == name }
+        def existing = scenariosByName[name]
         if (existing != null) {
             if (!includeCalls.isEmpty()) {
                 evaluation.problem(includeCalls[0], "this include brings scenario '${name}' (${pos}), which is already defined at ${existing.pos()}")
@@ -102,6 +103,7 @@ class PlaybookContext {
             return
         }
         scenarios << built
+        scenariosByName[name] = built
     }
 
     void include(String spec) {
@@ -142,7 +144,8 @@ class PlaybookContext {
             return args.length == 0 ? c.call() : c.call(*args)
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
-            evaluation.problem(explain(t))
+            if (t instanceof CheckedCalls.EvaluationStopped) throw t
+            if (!(t instanceof CheckedCalls.PlaybookRefused)) evaluation.problem(explain(t)) // a refusal is reported where it was written
             while (evaluation.positions.size() > depth) evaluation.pop()
             if (ctx instanceof StepsContext) ctx.aborted = true
             return Absorber.INSTANCE

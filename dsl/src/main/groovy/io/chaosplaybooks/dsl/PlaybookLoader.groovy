@@ -4,6 +4,11 @@ import io.chaosplaybooks.dsl.plan.SourcePos
 import org.codehaus.groovy.control.CompilationUnit
 import org.codehaus.groovy.control.CompilerConfiguration
 import org.codehaus.groovy.control.Phases
+import org.codehaus.groovy.control.customizers.SecureASTCustomizer
+import org.codehaus.groovy.ast.expr.AttributeExpression
+import org.codehaus.groovy.ast.expr.MethodPointerExpression
+import org.codehaus.groovy.ast.stmt.SynchronizedStatement
+import java.time.Duration
 import org.codehaus.groovy.tools.GroovyClass
 import org.codehaus.groovy.control.MultipleCompilationErrorsException
 import org.codehaus.groovy.control.messages.ExceptionMessage
@@ -30,6 +35,8 @@ class PlaybookLoader {
     static final String STDLIB_RESOURCE = '/stdlib/'
 
     final List<Path> libraryRoots
+    /** How long evaluating one playbook (with its includes) may take; {@code --eval-timeout}. */
+    Duration evalTimeout = Duration.ofSeconds(10)
     private CompilerConfiguration config
     private GroovyClassLoader classLoader
     private final CompiledPlaybookCache diskCache = CompiledPlaybookCache.fromEnvironment()
@@ -46,10 +53,34 @@ class PlaybookLoader {
         if (config == null) {
             config = new CompilerConfiguration()
             config.scriptBaseClass = PlaybookScript.name
-            config.addCompilationCustomizers(new PlaybookAstCustomizer(), new SideEffectGuard())
+            config.addCompilationCustomizers(new PlaybookAstCustomizer(), new SideEffectGuard(), structureGuard())
+            // Global transformations run on every compilation whatever the source says (Grab's fetches jars).
+            config.disabledGlobalASTTransformations = globalTransformations()
             classLoader = new GroovyClassLoader(PlaybookLoader.classLoader, config)
         }
         config
+    }
+
+    /** What Groovy's own guard checks besides ours: no imports, no package, no synchronized blocks. */
+    private static SecureASTCustomizer structureGuard() {
+        def secure = new SecureASTCustomizer()
+        secure.allowedImports = []
+        secure.allowedStarImports = []
+        secure.allowedStaticImports = []
+        secure.allowedStaticStarImports = []
+        secure.packageAllowed = false
+        secure.disallowedStatements = [SynchronizedStatement]
+        secure.disallowedExpressions = [MethodPointerExpression, AttributeExpression]
+        secure
+    }
+
+    /** Every global AST transformation on the class path, by class name. */
+    private static Set<String> globalTransformations() {
+        Set<String> names = new HashSet<>()
+        PlaybookLoader.classLoader.getResources('META-INF/services/org.codehaus.groovy.transform.ASTTransformation').each { URL u ->
+            u.openStream().withCloseable { it.getText('UTF-8').readLines()*.trim().findAll { it && !it.startsWith('#') }.each { names << it } }
+        }
+        names
     }
 
     /** Library roots from {@code --lib} first, then the entries of {@code CHAOS_PATH}. */
@@ -69,6 +100,8 @@ class PlaybookLoader {
 
     LoadResult load(Path file) {
         String display = file.toString()
+        String notPlaybook = notAPlaybook(file, display)
+        if (notPlaybook != null) return new LoadResult(null, [new Problem(new SourcePos(display, 0, 0), notPlaybook)], [:])
         String text
         try {
             text = Files.readString(file, StandardCharsets.UTF_8)
@@ -83,11 +116,26 @@ class PlaybookLoader {
     LoadResult loadText(String name, String text, Path dir = Path.of('').toAbsolutePath()) {
         def evaluation = new Evaluation()
         evaluation.fallback = new SourcePos(name, 1, 1)
+        if (evalTimeout != null && !evalTimeout.isZero() && !evalTimeout.isNegative()) {
+            evaluation.limitNanos = evalTimeout.toNanos()
+            evaluation.deadline = System.nanoTime() + evaluation.limitNanos
+            evaluation.cpuAtStart = CheckedCalls.threadCpuNanos()
+            evaluation.limitText = io.chaosplaybooks.dsl.plan.Units.format(evalTimeout)
+        }
         def ctx = new PlaybookContext(evaluation, this)
         String id = dir == null ? name : dir.resolve(Path.of(name).fileName.toString()).normalize().toString()
         evaluation.included << id
         evaluation.includeStack << id
-        boolean compiled = evaluate(name, text, dir, ctx, evaluation)
+        def outer = CheckedCalls.CURRENT.get()
+        CheckedCalls.CURRENT.set(evaluation)
+        boolean compiled
+        try {
+            compiled = evaluate(name, text, dir, ctx, evaluation)
+        } catch (CheckedCalls.EvaluationStopped stopped) {
+            compiled = false // the problem is recorded; a plan cut short would only add noise
+        } finally {
+            CheckedCalls.CURRENT.set(outer)
+        }
         def playbook = null
         if (compiled) {
             String base = Path.of(name).fileName.toString().replaceFirst(/\.groovy$/, '')
@@ -102,14 +150,21 @@ class PlaybookLoader {
         evaluation.sources[name] = text
         Class<?> type = compiled[text]
         if (type == null) {
+            def annotations = ForKeywordRewriter.annotations(text)
+            if (!annotations.isEmpty()) {
+                annotations.each { a ->
+                    evaluation.problem(new SourcePos(name, a.line(), a.column()),
+                        SideEffectGuard.refusedMessage("an annotation (${a.name()}): annotations start compile-time transformations"))
+                }
+                return false
+            }
             try {
                 type = compile(text)
             } catch (MultipleCompilationErrorsException e) {
-                String braces = ForKeywordRewriter.braceMismatch(text)
-                e.errorCollector.errors.each { msg ->
-                    String hint = braces && msg instanceof SyntaxErrorMessage && !(msg.cause instanceof SideEffectGuard.SideEffectException) ? " (${braces})" : ''
-                    evaluation.problem(compilePosition(name, msg), compileMessage(msg) + hint)
-                }
+                reportCompileErrors(name, text, e, evaluation)
+                return false
+            } catch (LinkageError | TypeNotPresentException e) {
+                evaluation.problem(new SourcePos(name, 1, 1), "cannot load the compiled playbook: ${e.message}")
                 return false
             }
             compiled[text] = type
@@ -123,6 +178,14 @@ class PlaybookLoader {
         int depth = evaluation.positions.size()
         try {
             ps.run()
+        } catch (CheckedCalls.EvaluationStopped stopped) {
+            throw stopped
+        } catch (CheckedCalls.PlaybookRefused refused) {
+            while (evaluation.positions.size() > depth) evaluation.pop() // already reported where it was written
+        } catch (OutOfMemoryError oom) {
+            ps = null
+            evaluation.problem("evaluation ran out of memory (a loop or a value too large for a plan?)")
+            throw new CheckedCalls.EvaluationStopped(evaluation.here())
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw t
             evaluation.problem(PlaybookContext.explain(t))
@@ -152,6 +215,28 @@ class PlaybookLoader {
         new CompiledPlaybookCache.BytecodeClassLoader(PlaybookLoader.classLoader, classes).loadClass(mainName)
     }
 
+    /**
+     * Refusals and errors with their positions. A syntax error caused by a bracket or string left open
+     * (or closed by the wrong kind) is reported where that bracket is, with Groovy's message below.
+     */
+    private static void reportCompileErrors(String name, String text, MultipleCompilationErrorsException e, Evaluation evaluation) {
+        def errors = e.errorCollector.errors
+        boolean positioned = errors.any { it instanceof SyntaxErrorMessage }
+        def syntax = errors.findAll { it instanceof SyntaxErrorMessage && !(it.cause instanceof SideEffectGuard.SideEffectException) }
+        def mismatch = syntax ? ForKeywordRewriter.bracketMismatch(text) : null
+        if (mismatch != null) {
+            def first = (SyntaxErrorMessage) syntax[0]
+            evaluation.problem(new SourcePos(name, mismatch.line(), mismatch.column()), 'syntax error: ' + mismatch.message()
+                + "\n  Groovy says, at ${first.cause.line}:${first.cause.startColumn}: " + first.cause.originalMessage.replace(ForKeywordRewriter.WORD, 'for'))
+        }
+        errors.each { msg ->
+            if (mismatch != null && msg in syntax) return
+            // Groovy's own guard has no positions: when ours reported the same thing with one, that suffices.
+            if (positioned && msg instanceof ExceptionMessage && msg.cause instanceof SecurityException) return
+            evaluation.problem(compilePosition(name, msg), compileMessage(msg))
+        }
+    }
+
     private static SourcePos compilePosition(String name, Object msg) {
         if (msg instanceof SyntaxErrorMessage) {
             SyntaxException se = msg.cause
@@ -167,6 +252,7 @@ class PlaybookLoader {
         if (msg instanceof SyntaxErrorMessage) {
             return 'syntax error: ' + msg.cause.originalMessage.replace(ForKeywordRewriter.WORD, 'for')
         }
+        if (msg instanceof ExceptionMessage && msg.cause instanceof SecurityException) return SideEffectGuard.refusedMessage(msg.cause.message)
         if (msg instanceof ExceptionMessage) return "cannot compile: ${msg.cause.message}"
         msg.toString()
     }
@@ -200,6 +286,16 @@ class PlaybookLoader {
                 libraryRoots.each { candidates << it.resolve(fileName) }
             }
             Path found = candidates.find { Files.isRegularFile(it) }
+            Path other = found == null ? candidates.find { Files.exists(it) } : null
+            if (other != null) {
+                evaluation.problem(at, "'${spec}' names ${kindOf(other)} (${other.normalize()}), not a playbook file")
+                return
+            }
+            String notPlaybook = found == null ? null : notAPlaybook(found, spec)
+            if (notPlaybook != null) {
+                evaluation.problem(at, notPlaybook)
+                return
+            }
             if (found == null) {
                 evaluation.problem(at, "cannot find '${spec}'; looked in: " + candidates.collect { it.normalize().toString() }.join(', ')
                     + (libraryRoots.isEmpty() ? ' (library roots come from --lib DIR and CHAOS_PATH)' : ''))
@@ -229,6 +325,40 @@ class PlaybookLoader {
         } finally {
             evaluation.includeStack.removeLast()
         }
+    }
+
+    /**
+     * Null for a playbook: a regular file whose real name (links followed) ends in .groovy. Anything else
+     * is never read, so no line of it is ever quoted in an error (a link named x.groovy to /etc/passwd).
+     */
+    private static String notAPlaybook(Path file, String spec) {
+        if (!Files.exists(file)) return null // reported as missing where it is read
+        if (!Files.isRegularFile(file)) return "'${spec}' is ${kindOf(file)}, not a playbook file"
+        try {
+            Path real = file.toRealPath()
+            if (!real.fileName.toString().endsWith('.groovy')) {
+                return "'${spec}' is a link to ${real}, which is not a playbook (a .groovy file); it was not read"
+            }
+        } catch (IOException e) {
+            return "cannot read '${spec}': ${e.message}"
+        }
+        null
+    }
+
+    /** What a path that is not a regular file is: a directory, a fifo, a device or a socket. */
+    private static String kindOf(Path p) {
+        if (Files.isDirectory(p)) return 'a directory'
+        try {
+            int mode = (Files.getAttribute(p, 'unix:mode') as Integer) & 0170000
+            switch (mode) {
+                case 0010000: return 'a named pipe (fifo)'
+                case 0020000: return 'a character device'
+                case 0060000: return 'a block device'
+                case 0140000: return 'a socket'
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException ignored) {
+        }
+        'a special file'
     }
 
     private static String shortName(String id) {

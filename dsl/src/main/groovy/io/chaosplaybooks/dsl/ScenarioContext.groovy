@@ -12,9 +12,7 @@ import java.time.Duration
 
 /** The words of a scenario: its steps, plus description, tags and expectations. */
 class ScenarioContext extends StepsContext {
-    static final List<String> SCENARIO_WORDS = StepsContext.WORDS + [
-        'description', 'tags', 'expect', 'during', 'errorRate', 'throughput', 'p50', 'p90', 'p95', 'p99', 'p999',
-        'breaker', 'recoveredWithin']
+    static final List<String> SCENARIO_WORDS = StepsContext.WORDS + Vocabulary.words(Vocabulary.Block.SCENARIO) + ['during']
 
     final String name
     final SourcePos pos
@@ -162,9 +160,8 @@ class ScenarioContext extends StepsContext {
 
     @Override
     protected String usage(String word) {
-        [description: 'description "what this scenario shows"', tags: 'tags "latency", "multi-server"',
-         expect: 'expect errorRate < 1.percent during stabilize', breaker: 'breaker(server(1)).opened',
-         recoveredWithin: 'recoveredWithin(20.s)'][word] ?: super.usage(word)
+        def own = Vocabulary.find(word, Vocabulary.Block.SCENARIO)
+        own.present ? own.get().usage() : super.usage(word)
     }
 
     Scenario build() {

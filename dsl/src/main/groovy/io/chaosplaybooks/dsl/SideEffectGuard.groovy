@@ -2,53 +2,127 @@ package io.chaosplaybooks.dsl
 
 import groovy.transform.PackageScope
 import org.codehaus.groovy.ast.ASTNode
-import org.codehaus.groovy.ast.ClassCodeVisitorSupport
+import org.codehaus.groovy.ast.ClassCodeExpressionTransformer
+import org.codehaus.groovy.ast.ClassHelper
 import org.codehaus.groovy.ast.ClassNode
-import org.codehaus.groovy.ast.expr.ClassExpression
-import org.codehaus.groovy.ast.expr.ClosureExpression
-import org.codehaus.groovy.ast.expr.ConstructorCallExpression
-import org.codehaus.groovy.ast.expr.MethodCallExpression
-import org.codehaus.groovy.ast.expr.PropertyExpression
-import org.codehaus.groovy.ast.expr.StaticMethodCallExpression
+import org.codehaus.groovy.ast.DynamicVariable
+import org.codehaus.groovy.ast.MethodNode
+import org.codehaus.groovy.ast.Parameter
+import org.codehaus.groovy.ast.VariableScope
+import org.codehaus.groovy.ast.expr.*
+import org.codehaus.groovy.ast.stmt.BlockStatement
+import org.codehaus.groovy.ast.stmt.CatchStatement
+import org.codehaus.groovy.ast.stmt.DoWhileStatement
+import org.codehaus.groovy.ast.stmt.ExpressionStatement
+import org.codehaus.groovy.ast.stmt.ForStatement
+import org.codehaus.groovy.ast.stmt.Statement
+import org.codehaus.groovy.ast.stmt.SynchronizedStatement
+import org.codehaus.groovy.ast.stmt.WhileStatement
 import org.codehaus.groovy.classgen.GeneratorContext
 import org.codehaus.groovy.control.CompilePhase
 import org.codehaus.groovy.control.SourceUnit
 import org.codehaus.groovy.control.customizers.CompilationCustomizer
+import org.codehaus.groovy.runtime.InvokerHelper
 import org.codehaus.groovy.syntax.SyntaxException
+import org.codehaus.groovy.syntax.Types
 
 /**
- * Evaluating a playbook builds a plan and nothing else. This rejects, at compile time and at the
- * line and column written, the obvious ways a playbook could reach outside: sockets and URLs,
- * threads and executors, processes, reflection, System.exit. It is a guard against mistakes and
- * surprises in {@code chaos validate}, not a sandbox: Groovy's dynamic dispatch can still get
- * around a list of names (e.g. through a helper object's methods).
+ * The compile-time half of the sandbox: a playbook may call the language's words and the value
+ * operations of {@link ValueOperations}, nothing else. After {@link PlaybookAstCustomizer} has
+ * rewritten the language's forms, this pass, on the whole script:
+ * <ul>
+ * <li>refuses, at the line and column written, what can be judged now: a call or property on
+ *     {@code this} or without a receiver whose name reaches the script's, a block's or a context's own
+ *     machinery ({@code evaluate}, {@code binding}, {@code metaClass}, {@code delegate}, {@code sleep}...)
+ *     instead of a word; a name computed at run time without a receiver; static calls and class literals
+ *     of types not allowed; {@code new} of a type not allowed; variables, parameters and casts of such types
+ *     (Groovy casts by calling a constructor); method pointers, {@code .@field}, {@code super}, declared classes,
+ *     imports, {@code synchronized}, and {@code catch} wider than Exception (the sandbox stops by Errors);</li>
+ * <li>routes every other call and property access through {@link CheckedCalls}, which checks the
+ *     receiver it meets at run time;</li>
+ * <li>puts a {@link CheckedCalls#tick} at the head of every loop body, block and method (the time limit).</li>
+ * </ul>
+ * Annotations, and with them every AST transformation, are refused before compiling
+ * ({@link PlaybookLoader}): {@code @ASTTest} and {@code @Grab} would run at compile time.
  */
 @PackageScope
 class SideEffectGuard extends CompilationCustomizer {
-    /** Types (exact, or a package when ending in '.') whose construction, static calls or class literals are refused. */
-    static final List<String> FORBIDDEN_TYPES = [
-        'java.net.', 'java.nio.channels.', 'java.nio.file.Files', 'java.io.File', 'java.io.FileOutputStream',
-        'java.io.FileWriter', 'java.io.RandomAccessFile', 'java.lang.Thread', 'java.lang.ThreadGroup',
-        'java.lang.ProcessBuilder', 'java.lang.Runtime', 'java.lang.Class', 'java.lang.ClassLoader',
-        'java.lang.reflect.', 'java.lang.invoke.', 'java.util.concurrent.', 'java.util.Timer', 'javax.net.', 'java.rmi.',
-        'groovy.lang.GroovyShell', 'groovy.lang.GroovyClassLoader', 'groovy.util.Eval', 'groovy.lang.Script']
-    /** Static methods refused on a type that is otherwise fine: System.getenv may parameterise a playbook. */
-    static final Set<String> FORBIDDEN_STATIC = ['java.lang.System.exit', 'java.lang.System.setProperty', 'java.lang.System.load',
-        'java.lang.System.loadLibrary', 'java.lang.System.setOut', 'java.lang.System.setErr', 'java.lang.System.setIn'] as Set
-    /** GDK methods that reach outside whatever their receiver: "ls".execute(), "http://x".toURL(). */
-    static final Set<String> FORBIDDEN_METHODS = ['execute', 'toURL', 'toURI', 'getClass', 'forName', 'getClassLoader', 'newInstance'] as Set
+    private static final ClassNode CHECKED = ClassHelper.make(CheckedCalls)
+    /** Internal calls the language's own rewriting inserts. */
+    private static final Set<String> INTERNAL = ['__push', '__pop', '__wait', '__compare'] as Set
+
+    /** A playbook may print a line to standard output (the script's print, not a value's). */
+    private static final Set<String> PRINTING = ['print', 'println', 'printf'] as Set
+
+    /** The language's words, as the contexts list them. */
+    static final Set<String> WORDS = (PlaybookContext.WORDS + PlaybookContext.UNITS + ScenarioContext.SCENARIO_WORDS
+        + LoadContext.WORDS + LoadContext.OPERATIONS + LoadContext.BREAKER_OPTIONS + [ForKeywordRewriter.WORD]) as Set
+
+    /**
+     * Names that, without a receiver, would reach a real method or property of the script, a block or a
+     * context rather than a word (and so are refused there); every other name without a receiver ends in
+     * the contexts' methodMissing: a word, a template, a helper, or "unknown word".
+     */
+    @Lazy
+    static Set<String> machinery = {
+        Set<String> names = new HashSet<>(ValueOperations.NEVER)
+        [PlaybookScript, Closure, PlaybookContext, StepsContext, ScenarioContext, LoadContext].each { Class c ->
+            def mc = InvokerHelper.getMetaClass(c)
+            mc.methods.each { names << it.name }
+            mc.properties.each { names << it.name }
+        }
+        names.removeAll(WORDS)
+        names.removeAll(INTERNAL)
+        names.removeAll(PRINTING)
+        names.asImmutable()
+    }()
 
     SideEffectGuard() { super(CompilePhase.CANONICALIZATION) }
 
-    @Override
-    void call(SourceUnit source, GeneratorContext context, ClassNode classNode) {
-        def visitor = new Visitor(source)
-        visitor.visitClass(classNode)
+    static String refusedMessage(String what) {
+        "not allowed in a playbook: ${what} (a playbook may use the language's words and plain value operations only)"
     }
 
-    static boolean forbidden(ClassNode type) {
-        String name = type.name
-        FORBIDDEN_TYPES.any { it.endsWith('.') ? name.startsWith(it) : name == it || name.startsWith(it + '$') }
+    @Override
+    void call(SourceUnit source, GeneratorContext context, ClassNode classNode) {
+        if (!classNode.isScript()) {
+            refuse(source, classNode, "declaring ${classNode.isInterface() ? 'an interface' : 'a class'} (${classNode.nameWithoutPackage})")
+            return
+        }
+        def module = classNode.module
+        (module.imports + module.starImports + module.staticImports.values() + module.staticStarImports.values()).each {
+            refuse(source, it, "import ${it.text.replaceFirst(/^import\s+/, '')}")
+        }
+        if (module.package != null) refuse(source, module.package, 'a package declaration')
+        Set<String> declared = classNode.methods*.name as Set
+        def transformer = new Transformer(source, declared)
+        classNode.methods.each { MethodNode m ->
+            if (m.name == 'main' && m.static) return
+            if (!m.scriptBody && m.name != 'run') {
+                checkType(source, m.returnType, m, 'a result')
+                m.parameters.each { checkType(source, it.originType, it, 'a parameter') }
+            }
+            transformer.visitMethod(m)
+            if (!m.scriptBody && m.name != 'run' && m.code instanceof BlockStatement) {
+                ((BlockStatement) m.code).statements.add(0, transformer.tick(m))
+            }
+        }
+    }
+
+    private static void refuse(SourceUnit source, ASTNode node, String what) {
+        source.errorCollector.addErrorAndContinue(new SideEffectException(refusedMessage(what), node), source)
+    }
+
+    private static void checkType(SourceUnit source, ClassNode type, ASTNode at, String role) {
+        if (type == null || type.isGenericsPlaceHolder() || ClassHelper.isDynamicTyped(type)) return
+        Class c
+        try {
+            c = type.typeClass
+        } catch (Throwable ignored) {
+            refuse(source, at, "${role} of type ${type.name}")
+            return
+        }
+        if (!ValueOperations.declarable(c)) refuse(source, at, "${role} of type ${type.name}")
     }
 
     /** A mistake reported as a compile error that is not a syntax error. */
@@ -58,58 +132,255 @@ class SideEffectGuard extends CompilationCustomizer {
         }
     }
 
-    private static class Visitor extends ClassCodeVisitorSupport {
+    private static class Transformer extends ClassCodeExpressionTransformer {
         final SourceUnit sourceUnit
+        final Set<String> declaredMethods
 
-        Visitor(SourceUnit su) { sourceUnit = su }
+        Transformer(SourceUnit su, Set<String> declaredMethods) {
+            sourceUnit = su
+            this.declaredMethods = declaredMethods
+        }
 
         @Override
         protected SourceUnit getSourceUnit() { sourceUnit }
 
-        private void refuse(ASTNode node, String what) {
-            sourceUnit.errorCollector.addErrorAndContinue(new SideEffectException(
-                "a playbook builds a plan and nothing else; ${what} is not allowed here", node), sourceUnit)
+        private void refuse(ASTNode node, String what) { SideEffectGuard.refuse(sourceUnit, node, what) }
+
+        Statement tick(ASTNode at) {
+            def call = new StaticMethodCallExpression(CHECKED, 'tick', new ArgumentListExpression(
+                VariableExpression.THIS_EXPRESSION, new ConstantExpression(at.lineNumber), new ConstantExpression(at.columnNumber)))
+            call.sourcePosition = at
+            new ExpressionStatement(call)
+        }
+
+        private Statement ticked(ASTNode loop, Statement body) {
+            def block = new BlockStatement([tick(loop), body] as List<Statement>, new VariableScope())
+            block.sourcePosition = body
+            block
         }
 
         @Override
-        void visitConstructorCallExpression(ConstructorCallExpression call) {
-            if (forbidden(call.type)) refuse(call, "new ${call.type.name}")
-            super.visitConstructorCallExpression(call)
+        void visitWhileLoop(WhileStatement loop) {
+            super.visitWhileLoop(loop)
+            loop.loopBlock = ticked(loop, loop.loopBlock)
         }
 
         @Override
-        void visitStaticMethodCallExpression(StaticMethodCallExpression call) {
-            if (forbidden(call.ownerType) || FORBIDDEN_STATIC.contains(call.ownerType.name + '.' + call.method)) refuse(call, "${call.ownerType.name}.${call.method}")
-            super.visitStaticMethodCallExpression(call)
+        void visitDoWhileLoop(DoWhileStatement loop) {
+            super.visitDoWhileLoop(loop)
+            loop.loopBlock = ticked(loop, loop.loopBlock)
         }
 
         @Override
-        void visitMethodCallExpression(MethodCallExpression call) {
-            if (call.objectExpression instanceof ClassExpression && (forbidden(call.objectExpression.type)
-                || FORBIDDEN_STATIC.contains(call.objectExpression.type.name + '.' + call.methodAsString))) {
-                refuse(call, "${call.objectExpression.type.name}.${call.methodAsString}")
-                call.arguments.visit(this) // not the receiver: one report per call
-                return
-            } else if (!call.implicitThis && FORBIDDEN_METHODS.contains(call.methodAsString)) {
-                refuse(call.method, ".${call.methodAsString}()")
+        void visitForLoop(ForStatement loop) {
+            if (loop.variable != null && loop.variable != ForStatement.FOR_LOOP_DUMMY) {
+                checkType(sourceUnit, loop.variable.originType, loop, 'a loop variable')
             }
-            super.visitMethodCallExpression(call)
+            super.visitForLoop(loop)
+            loop.loopBlock = ticked(loop, loop.loopBlock)
         }
 
         @Override
-        void visitPropertyExpression(PropertyExpression e) {
-            if (e.objectExpression instanceof ClassExpression && forbidden(e.objectExpression.type)) {
-                refuse(e, "${e.objectExpression.type.name}.${e.propertyAsString}")
-                return
-            } else if (e.propertyAsString in ['class', 'classLoader']) {
-                refuse(e.property, ".${e.propertyAsString}")
+        void visitCatchStatement(CatchStatement c) {
+            def t = c.exceptionType
+            boolean narrow = false
+            try {
+                narrow = ClassHelper.isDynamicTyped(t) || Exception.isAssignableFrom(t.typeClass)
+            } catch (Throwable ignored) {
             }
-            super.visitPropertyExpression(e)
+            if (!narrow) refuse(c, "catching ${t.name} (catch Exception or narrower)")
+            super.visitCatchStatement(c)
         }
 
         @Override
-        void visitClosureExpression(ClosureExpression e) {
-            e.code?.visit(this)
+        void visitSynchronizedStatement(SynchronizedStatement s) {
+            refuse(s, 'synchronized')
+            super.visitSynchronizedStatement(s)
+        }
+
+        @Override
+        Expression transform(Expression e) {
+            if (e == null) return null
+            if (e instanceof ClosureExpression) {
+                e.parameters?.each { Parameter p -> checkType(sourceUnit, p.originType, p.lineNumber > 0 ? p : e, 'a parameter') }
+                e.code?.visit(this)
+                if (e.code instanceof BlockStatement) ((BlockStatement) e.code).statements.add(0, tick(e))
+                return e
+            }
+            if (e instanceof MethodPointerExpression) { refuse(e, 'a method pointer (.&)'); return e }
+            if (e instanceof AttributeExpression) { refuse(e, 'a field read with .@'); return e }
+            if (e instanceof MethodCallExpression) return transformCall((MethodCallExpression) e)
+            if (e instanceof StaticMethodCallExpression) {
+                def s = (StaticMethodCallExpression) e
+                if (!isScriptClass(s.ownerType)) {
+                    String refused = staticRefusal(s.ownerType, s.method)
+                    if (refused) refuse(s, refused)
+                }
+                return s.transformExpression(this)
+            }
+            if (e instanceof ConstructorCallExpression) {
+                def c = (ConstructorCallExpression) e
+                if (c.usingAnonymousInnerClass) refuse(c, "an anonymous class (new ${c.type.name}() { })")
+                else if (!constructible(c.type)) refuse(c, "new ${c.type.name}")
+                return c.transformExpression(this)
+            }
+            if (e instanceof CastExpression) {
+                checkType(sourceUnit, e.type, e, 'a cast')
+                return e.transformExpression(this)
+            }
+            if (e instanceof DeclarationExpression) {
+                def d = (DeclarationExpression) e
+                if (d.multipleAssignmentDeclaration) d.tupleExpression.expressions.each { checkType(sourceUnit, ((VariableExpression) it).originType, d, 'a variable') }
+                else checkType(sourceUnit, d.variableExpression.originType, d, 'a variable')
+                return d.transformExpression(this)
+            }
+            if (e instanceof BinaryExpression) return transformBinary((BinaryExpression) e)
+            if ((e instanceof PrefixExpression && e.expression instanceof PropertyExpression)
+                || (e instanceof PostfixExpression && e.expression instanceof PropertyExpression)) {
+                refuse(e, 'changing a property with ++ or --')
+                return e
+            }
+            if (e instanceof PropertyExpression) return transformProperty((PropertyExpression) e)
+            if (e instanceof VariableExpression) {
+                checkName((VariableExpression) e)
+                return e
+            }
+            if (e instanceof ClassExpression) {
+                String refused = staticRefusal(e.type, null)
+                if (refused) refuse(e, "the class ${e.type.name}")
+                return e
+            }
+            e.transformExpression(this)
+        }
+
+        private boolean isScriptClass(ClassNode c) { c == sourceUnit.AST.classes.find { it.isScript() } }
+
+        private void checkName(VariableExpression v) {
+            if (v.isThisExpression()) return
+            if (v.isSuperExpression()) { refuse(v, 'super'); return }
+            if (v.accessedVariable instanceof DynamicVariable && machinery.contains(v.name)) refuse(v, "'${v.name}'")
+        }
+
+        private static boolean constructible(ClassNode type) {
+            try {
+                Class c = type.typeClass
+                return ValueOperations.CONSTRUCTIBLE.contains(c) || c.name.startsWith('io.chaosplaybooks.dsl.plan.')
+            } catch (Throwable ignored) {
+                return false
+            }
+        }
+
+        /** Null when Type.name (a static call or constant; null name: the class itself) is allowed. */
+        private static String staticRefusal(ClassNode type, String name) {
+            Class c
+            try {
+                c = type.typeClass
+            } catch (Throwable ignored) {
+                return "${type.name}" + (name ? ".${name}" : '')
+            }
+            if (name == null) {
+                return ValueOperations.STATIC_OWNERS.contains(c) || ValueOperations.isDslStaticOwner(c) || c == System ? null : c.name
+            }
+            ValueOperations.staticRefusal(c, name)
+        }
+
+        private Expression transformBinary(BinaryExpression b) {
+            int op = b.operation.type
+            def left = b.leftExpression
+            if (op == Types.ASSIGN && left instanceof PropertyExpression && !(left instanceof AttributeExpression)) {
+                def p = (PropertyExpression) left
+                if (p.objectExpression instanceof VariableExpression && ((VariableExpression) p.objectExpression).isThisExpression()) {
+                    checkMachinery(p.property, p.propertyAsString, p)
+                    return new BinaryExpression(left, b.operation, transform(b.rightExpression)).tap { it.sourcePosition = b }
+                }
+                def call = new StaticMethodCallExpression(CHECKED, 'setProperty', new ArgumentListExpression(
+                    VariableExpression.THIS_EXPRESSION, transform(p.objectExpression), transform(p.property), transform(b.rightExpression),
+                    new ConstantExpression(p.property.lineNumber > 0 ? p.property.lineNumber : p.lineNumber),
+                    new ConstantExpression(p.property.lineNumber > 0 ? p.property.columnNumber : p.columnNumber)))
+                call.sourcePosition = b
+                return call
+            }
+            if (Types.ofType(op, Types.ASSIGNMENT_OPERATOR) && op != Types.ASSIGN && left instanceof PropertyExpression) {
+                refuse(b, "changing a property with ${b.operation.text}")
+                return b
+            }
+            if (op == Types.KEYWORD_INSTANCEOF && b.rightExpression instanceof ClassExpression) {
+                return new BinaryExpression(transform(left), b.operation, b.rightExpression).tap { it.sourcePosition = b }
+            }
+            b.transformExpression(this)
+        }
+
+        private void checkMachinery(Expression nameExpr, String name, ASTNode at) {
+            if (name == null) refuse(nameExpr.lineNumber > 0 ? nameExpr : at, 'a name computed at run time without a receiver')
+            else if (machinery.contains(name) && !declaredMethods.contains(name)) refuse(nameExpr.lineNumber > 0 ? nameExpr : at, "'${name}'")
+        }
+
+        private Expression transformCall(MethodCallExpression call) {
+            def receiver = call.objectExpression
+            boolean onThis = call.implicitThis || (receiver instanceof VariableExpression && ((VariableExpression) receiver).isThisExpression())
+            if (receiver instanceof VariableExpression && ((VariableExpression) receiver).isSuperExpression()) {
+                refuse(receiver, 'super')
+                return call
+            }
+            if (onThis) {
+                String name = call.methodAsString
+                if (!(name in INTERNAL)) checkMachinery(call.method, name, call)
+                return call.transformExpression(this)
+            }
+            if (receiver instanceof ClassExpression) {
+                String refused = staticRefusal(receiver.type, call.methodAsString ?: '?')
+                if (refused) {
+                    refuse(call, refused)
+                    return call
+                }
+                return new MethodCallExpression(receiver, call.method, transform(call.arguments)).tap {
+                    it.sourcePosition = call
+                    it.implicitThis = false
+                    it.safe = call.safe
+                    it.spreadSafe = call.spreadSafe
+                }
+            }
+            def args = []
+            def a = call.arguments
+            if (a instanceof TupleExpression) {
+                ((TupleExpression) a).expressions.each { Expression x ->
+                    if (x instanceof NamedArgumentListExpression) args << transform(new MapExpression(x.mapEntryExpressions))
+                    else args << transform(x)
+                }
+            } else {
+                args << transform(a)
+            }
+            ASTNode at = call.method.lineNumber > 0 ? call.method : call
+            def checked = new StaticMethodCallExpression(CHECKED, 'call', new ArgumentListExpression(
+                VariableExpression.THIS_EXPRESSION, transform(receiver), transform(call.method),
+                new ConstantExpression(call.safe), new ConstantExpression(call.spreadSafe), new ListExpression(args),
+                new ConstantExpression(at.lineNumber), new ConstantExpression(at.columnNumber)))
+            checked.sourcePosition = call
+            checked
+        }
+
+        private Expression transformProperty(PropertyExpression p) {
+            def receiver = p.objectExpression
+            if (receiver instanceof VariableExpression && ((VariableExpression) receiver).isThisExpression()) {
+                checkMachinery(p.property, p.propertyAsString, p)
+                return p
+            }
+            if (receiver instanceof VariableExpression && ((VariableExpression) receiver).isSuperExpression()) {
+                refuse(receiver, 'super')
+                return p
+            }
+            if (receiver instanceof ClassExpression) {
+                String refused = staticRefusal(receiver.type, p.propertyAsString ?: '?')
+                if (refused) refuse(p, refused)
+                return p
+            }
+            ASTNode at = p.property.lineNumber > 0 ? p.property : p
+            def checked = new StaticMethodCallExpression(CHECKED, 'property', new ArgumentListExpression(
+                VariableExpression.THIS_EXPRESSION, transform(receiver), transform(p.property),
+                new ConstantExpression(p.safe), new ConstantExpression(p.spreadSafe),
+                new ConstantExpression(at.lineNumber), new ConstantExpression(at.columnNumber)))
+            checked.sourcePosition = p
+            checked
         }
     }
 }

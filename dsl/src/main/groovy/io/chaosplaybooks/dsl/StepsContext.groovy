@@ -19,36 +19,8 @@ import static groovy.lang.Closure.DELEGATE_FIRST
  * the bodies of {@code parallel}, {@code repeat} and {@code step} run against one of these.
  */
 class StepsContext {
-    /** Every word this context understands, for "did you mean" and completion. */
-    static final List<String> WORDS = [
-        'stabilize', 'inject', 'on', 'for', 'recover', 'wait', 'heal', 'parallel', 'repeat', 'step',
-        'latency', 'packetLoss', 'bandwidth', 'timeout', 'blackhole', 'resetPeer', 'slowClose', 'slicer',
-        'limitData', 'down', 'server', 'servers', 'allServers', 'randomServers']
-
-    /** How each word is used: shown when it is called with the wrong arguments. */
-    static final Map<String, String> USAGE = [
-        stabilize    : 'stabilize 30.s',
-        recover      : 'recover 60.s',
-        wait         : 'wait 10.s',
-        inject       : 'inject packetLoss(0.1) on server(1) for 1.min',
-        heal         : 'heal, or heal server(1)',
-        parallel     : 'parallel { ... }',
-        repeat       : 'repeat(3) { ... }',
-        step         : 'step "name", delayBefore: 5.s, continueOnFailure: true, { ... }',
-        latency      : 'latency(500.ms) or latency(500.ms, jitter: 50.ms)',
-        packetLoss   : 'packetLoss(0.1) or packetLoss(10.percent)',
-        bandwidth    : 'bandwidth(64.KBps)',
-        timeout      : 'timeout(5.s)',
-        blackhole    : 'blackhole()',
-        resetPeer    : 'resetPeer() or resetPeer(after: 1.s)',
-        slowClose    : 'slowClose(2.s)',
-        slicer       : 'slicer(averageSize: 64.bytes, sizeVariation: 32.bytes, delay: 10.ms)',
-        limitData    : 'limitData(64.KB)',
-        down         : 'down()',
-        server       : 'server(1) or server("cache-a")',
-        servers      : 'servers(1, 2), servers(1..2) or servers("a", "b")',
-        randomServers: 'randomServers(2)',
-    ]
+    /** Every word this context understands, for "did you mean" (from the one table, {@link Vocabulary}). */
+    static final List<String> WORDS = Vocabulary.words(Vocabulary.Block.STEPS)
 
     final Evaluation evaluation
     final PlaybookContext root
@@ -346,14 +318,14 @@ class StepsContext {
             problem("'for' only follows 'inject <fault> on <servers>'")
         } else if (this.metaClass.respondsTo(this, name)) {
             String usage = usage(name)
-            problem("${name == ForKeywordRewriter.WORD ? 'for' : name} does not take ${Words.showArgs(a)}" + (usage ? "; write it as: ${usage}" : ''))
+            problem("${name} does not take ${Words.showArgs(a)}" + (usage ? "; write it as: ${usage}" : ''))
         } else {
             problem("unknown word '${name}' in ${contextName()}" + Words.didYouMean(name, knownWords() + root.templates.keySet()))
         }
         Absorber.INSTANCE
     }
 
-    protected String usage(String word) { USAGE[word] }
+    protected String usage(String word) { Vocabulary.find(word, Vocabulary.Block.STEPS).map { it.usage() }.orElse(null) }
 
     private static boolean hasStepNamed(List<Object> steps, String name) {
         steps.any { s ->

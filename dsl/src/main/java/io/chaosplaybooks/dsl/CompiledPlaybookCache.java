@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,11 +14,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Bytecode of compiled playbooks kept on disk, keyed by the source text and the build of the
- * language that compiled it: compiling is most of the time {@code chaos validate} takes, and
+ * Bytecode of compiled playbooks kept on disk, keyed by the source text and the compiler that
+ * compiled it (its classes by content, and Groovy's version): compiling is most of the time {@code chaos validate} takes, and
  * the same files are validated again and again. A cache that cannot be read or written is
  * ignored. Location: {@code $CHAOS_CACHE_DIR}, else {@code $XDG_CACHE_HOME/chaos}, else
  * {@code ~/.cache/chaos}; {@code CHAOS_CACHE_DIR=off} disables it.
@@ -47,15 +47,27 @@ final class CompiledPlaybookCache {
         return new CompiledPlaybookCache(base.resolve("compiled"), buildStamp());
     }
 
-    /** The code that compiles playbooks: its jar's (or class folder's) size and time. */
+    /**
+     * Everything whose change changes the bytecode of a playbook or what it is allowed to do: Groovy's
+     * version and the classes that compile and check playbooks, by content. (A jar's size and time would
+     * miss a rebuilt class folder, and a cached playbook compiled by an older sandbox must never run.)
+     */
+    static final List<String> COMPILER_CLASSES = List.of("PlaybookAstCustomizer", "SideEffectGuard", "ValueOperations",
+        "CheckedCalls", "PlaybookScript", "ForKeywordRewriter", "PlaybookLoader", "CompiledPlaybookCache");
+
     private static String buildStamp() {
         try {
-            var location = CompiledPlaybookCache.class.getProtectionDomain().getCodeSource().getLocation();
-            Path p = Path.of(location.toURI());
-            if (Files.isDirectory(p)) p = p.resolve(CompiledPlaybookCache.class.getName().replace('.', '/') + ".class");
-            return Files.size(p) + "-" + Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException | URISyntaxException | RuntimeException e) {
-            return "unknown";
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(groovy.lang.GroovySystem.getVersion().getBytes(StandardCharsets.UTF_8));
+            for (String name : COMPILER_CLASSES) {
+                try (InputStream in = CompiledPlaybookCache.class.getResourceAsStream(name + ".class")) {
+                    if (in == null) return "unknown-" + System.nanoTime(); // cannot tell: never share
+                    md.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+            return "unknown-" + System.nanoTime();
         }
     }
 

@@ -67,11 +67,15 @@ public final class ForKeywordRewriter {
         return out == null ? source : new String(out);
     }
 
+    /** A bracket or string opened and not closed (or closed by the wrong kind), or a closer with no opener. */
+    public record Mismatch(int line, int column, String message) {}
+
     /**
-     * Where the braces of a source do not match, for a hint after a syntax error (Groovy reports an
-     * unclosed block at the construct around it); null when they match or the lexer cannot tell.
+     * The bracket to blame for a syntax error: Groovy reports an unclosed {@code (} where the parser gives
+     * up (often the enclosing block's brace), the lexer knows where it was opened. Null when the brackets
+     * and strings balance.
      */
-    public static String braceMismatch(String source) {
+    public static Mismatch bracketMismatch(String source) {
         GroovyLangLexer lexer = new GroovyLangLexer(CharStreams.fromString(source));
         lexer.removeErrorListeners();
         var vocabulary = lexer.getVocabulary();
@@ -79,18 +83,128 @@ public final class ForKeywordRewriter {
         try {
             for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
                 String name = vocabulary.getSymbolicName(t.getType());
-                if ("LBRACE".equals(name)) {
-                    open.push(t);
-                } else if ("RBRACE".equals(name)) {
-                    if (open.isEmpty()) return "the '}' at " + t.getLine() + ":" + (t.getCharPositionInLine() + 1) + " has no matching '{'";
-                    open.pop();
+                if (name == null) name = "";
+                switch (name) {
+                    case "LPAREN", "LBRACK", "SAFE_INDEX", "GStringBegin" -> open.push(t);
+                    case "LBRACE" -> open.push(t);
+                    case "RPAREN", "RBRACK", "RBRACE", "GStringEnd" -> {
+                        String wanted = switch (name) {
+                            case "RPAREN" -> "LPAREN";
+                            case "RBRACK" -> "LBRACK";
+                            case "RBRACE" -> "LBRACE";
+                            default -> "GStringBegin";
+                        };
+                        if (open.isEmpty()) {
+                            return new Mismatch(t.getLine(), t.getCharPositionInLine() + 1, "'" + t.getText() + "' closes nothing: there is no '"
+                                + opener(wanted) + "' open before it");
+                        }
+                        Token top = open.peek();
+                        String topName = vocabulary.getSymbolicName(top.getType());
+                        if ("SAFE_INDEX".equals(topName)) topName = "LBRACK";
+                        if (!wanted.equals(topName)) {
+                            return new Mismatch(top.getLine(), top.getCharPositionInLine() + (isInterpolation(top, vocabulary) ? 0 : 1), describe(top, vocabulary)
+                                + " is never closed: the '" + t.getText() + "' at " + t.getLine() + ":" + (t.getCharPositionInLine() + 1)
+                                + " comes first");
+                        }
+                        open.pop();
+                    }
+                    default -> { }
                 }
             }
-        } catch (RuntimeException | GroovySyntaxError lexError) {
+        } catch (GroovySyntaxError e) {
+            if (!open.isEmpty() && describe(open.peek(), vocabulary).startsWith("the '${'")) {
+                // `"s-${n" {`: the quote meant to end the string opens a new one inside the ${ }.
+                Token t = open.peek();
+                return new Mismatch(t.getLine(), t.getCharPositionInLine(), describe(t, vocabulary) + " is never closed");
+            }
+            String at = e.getColumn() > 0 && e.getColumn() - 1 < lineOf(source, e.getLine()).length()
+                ? lineOf(source, e.getLine()).substring(e.getColumn() - 1) : "";
+            if (at.startsWith("\"") || at.startsWith("'")) {
+                int col = e.getColumn();
+                String line = lineOf(source, e.getLine());
+                // `"""abc`: the lexer reads "" as an empty string and stops at the third quote.
+                if (col >= 3 && line.startsWith("\"\"\"", col - 3) || col >= 3 && line.startsWith("'''", col - 3)) col -= 2;
+                return new Mismatch(e.getLine(), col, "this string is never closed");
+            }
+            return null;
+        } catch (RuntimeException e) {
             return null;
         }
         if (open.isEmpty()) return null;
         Token t = open.peek();
-        return "the '{' at " + t.getLine() + ":" + (t.getCharPositionInLine() + 1) + " is never closed";
+        return new Mismatch(t.getLine(), t.getCharPositionInLine() + (isInterpolation(t, vocabulary) ? 0 : 1),
+            describe(t, vocabulary) + " is never closed");
+    }
+
+    /** A '{' that opens the ${ } of a string: reported at its '$'. */
+    private static boolean isInterpolation(Token t, groovyjarjarantlr4.v4.runtime.Vocabulary vocabulary) {
+        return describe(t, vocabulary).startsWith("the '${'");
+    }
+
+    private static String lineOf(String source, int line) {
+        String[] lines = source.split("\n", -1);
+        return line >= 1 && line <= lines.length ? lines[line - 1] : "";
+    }
+
+    private static String opener(String symbolicName) {
+        return switch (symbolicName) {
+            case "LPAREN" -> "(";
+            case "LBRACK" -> "[";
+            case "LBRACE" -> "{";
+            default -> "\"";
+        };
+    }
+
+    private static String describe(Token t, groovyjarjarantlr4.v4.runtime.Vocabulary vocabulary) {
+        String name = vocabulary.getSymbolicName(t.getType());
+        if ("GStringBegin".equals(name)) return "this string";
+        if ("LBRACE".equals(name) && t.getText().equals("{") && t.getStartIndex() > 0 && t.getInputStream() != null
+            && t.getInputStream().getText(groovyjarjarantlr4.v4.runtime.misc.Interval.of(t.getStartIndex() - 1, t.getStartIndex() - 1)).equals("$")) {
+            return "the '${' of this string";
+        }
+        return "'" + t.getText().replace("?", "") + "'";
+    }
+
+    /** An annotation as written: {@code @Grab}, {@code @groovy.transform.ASTTest}. */
+    public record Annotation(int line, int column, String name) {}
+
+    /**
+     * Every annotation in a source. Annotations start AST transformations, some of which run code while
+     * compiling ({@code @ASTTest}) or fetch jars ({@code @Grab}): a playbook has none, so this is checked
+     * before the compiler sees the text. {@code x.@field} is not an annotation (the compiler refuses it).
+     */
+    public static java.util.List<Annotation> annotations(String source) {
+        GroovyLangLexer lexer = new GroovyLangLexer(CharStreams.fromString(source));
+        lexer.removeErrorListeners();
+        var vocabulary = lexer.getVocabulary();
+        java.util.List<Annotation> found = new java.util.ArrayList<>();
+        String previous = null;
+        Token at = null;
+        StringBuilder name = null;
+        try {
+            for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+                if (t.getChannel() != Token.DEFAULT_CHANNEL) continue;
+                String kind = vocabulary.getSymbolicName(t.getType());
+                if (kind == null) kind = "";
+                if (name != null) {
+                    if ((kind.endsWith("Identifier") && (name.isEmpty() || name.charAt(name.length() - 1) == '.')) || ("DOT".equals(kind) && !name.isEmpty())) {
+                        name.append(t.getText());
+                        previous = kind;
+                        continue;
+                    }
+                    found.add(new Annotation(at.getLine(), at.getCharPositionInLine() + 1, "@" + name));
+                    name = null;
+                }
+                if ("AT".equals(kind) && !"DOT".equals(previous) && !"SAFE_DOT".equals(previous)) {
+                    at = t;
+                    name = new StringBuilder();
+                }
+                previous = kind;
+            }
+        } catch (RuntimeException | GroovySyntaxError lexError) {
+            // The parser reports what the lexer could not read.
+        }
+        if (name != null) found.add(new Annotation(at.getLine(), at.getCharPositionInLine() + 1, "@" + name));
+        return found;
     }
 }

@@ -22,10 +22,6 @@ import java.util.stream.Collectors;
 final class PlanValidator {
     private PlanValidator() {}
 
-    static List<Problem> validate(Playbook playbook) {
-        return validate(playbook, Set.of());
-    }
-
     /**
      * {@code blocksWithProblems}: positions of scenarios and blocks whose evaluation already reported a
      * problem; they are not also reported as empty (their steps were the ones in error).

@@ -235,4 +235,49 @@ packetLossScenario "packet-loss-30-pct", 0.3
         r.problems()[0].message().startsWith('syntax error: ')
         r.playbook().scenarios()*.name() == ['a']
     }
+
+    @spock.lang.Requires({ Files.isReadable(Path.of('/etc/passwd')) })
+    def "a .groovy link to a file that is not a playbook is not read, and no line of it is quoted"() {
+        given:
+        Files.createSymbolicLink(dir.resolve('users.groovy'), Path.of('/etc/passwd'))
+        def main = write('main.groovy', 'include "users.groovy"\n')
+        String firstLine = Files.readAllLines(Path.of('/etc/passwd'))[0]
+
+        when:
+        def r = load(main)
+
+        then:
+        r.problems().size() == 1
+        r.problems()[0].pos().line() == 1
+        r.problems()[0].message() == "'users.groovy' is a link to /etc/passwd, which is not a playbook (a .groovy file); it was not read"
+        !r.formatProblems().contains(firstLine)
+        !r.sources().containsKey('users.groovy')
+
+        when: 'named directly'
+        def direct = load(dir.resolve('users.groovy'))
+
+        then:
+        direct.problems()*.message() == ["'${dir.resolve('users.groovy')}' is a link to /etc/passwd, which is not a playbook (a .groovy file); it was not read".toString()]
+        !direct.formatProblems().contains(firstLine)
+    }
+
+    def "a directory, a fifo or a device named by include is reported as what it is, not as missing"() {
+        given:
+        Files.createDirectories(dir.resolve('folder.groovy'))
+        def fifo = dir.resolve('pipe.groovy')
+        def mkfifo = new ProcessBuilder('mkfifo', fifo.toString()).start()
+        mkfifo.waitFor()
+        Files.createSymbolicLink(dir.resolve('null.groovy'), Path.of('/dev/null'))
+        def main = write('main.groovy', 'include "folder"\ninclude "pipe"\ninclude "null.groovy"\n')
+
+        when:
+        def r = load(main)
+
+        then: 'each at its include, and the fifo is not opened (reading it would wait forever)'
+        r.problems()*.pos()*.line() == [1, 2, 3]
+        r.problems()[0].message().startsWith("'folder' names a directory")
+        r.problems()[1].message().startsWith("'pipe' names a named pipe (fifo)")
+        r.problems()[2].message().startsWith("'null.groovy' names a character device")
+        r.problems().every { !it.message().contains('cannot find') }
+    }
 }

@@ -8,6 +8,7 @@ import io.chaosplaybooks.dsl.plan.Fraction
 import io.chaosplaybooks.dsl.plan.OpsRate
 import io.chaosplaybooks.dsl.plan.Playbook
 import io.chaosplaybooks.dsl.plan.Scenario
+import io.chaosplaybooks.dsl.plan.LoadProfile
 import io.chaosplaybooks.dsl.plan.SourcePos
 import io.chaosplaybooks.dsl.plan.Step
 import io.chaosplaybooks.dsl.plan.Target
@@ -266,19 +267,28 @@ class LanguageSpec extends Specification {
 
         then:
         load.clients() == 100
-        load.ratePerSecond() == null
+        !load.openLoop()
         load.mix() == [get: 0.8d, set: 0.1d, delete: 0.1d]
         load.keys() == 10_000
         load.keyDistribution() == 'zipfian'
-        load.valueSizeBytes() == 1000
+        load.valueSizeMin() == 1000
         load.timeout() == Duration.ofMillis(250)
         load.breaker().failureRate() == 0.5d
         load.breaker().openFor() == Duration.ofSeconds(5)
         load.breaker().window() == 20
         load.breaker().halfOpenCalls() == 3
-        load.breaker().slowCallDuration() == Duration.ofMillis(200)
+        load.breaker().minimumCalls() == 20
+        load.breaker().slowCall() == Duration.ofMillis(200)
         load.breaker().slowCallRate() == 0.8d
         load.pos() == new SourcePos('t.groovy', 1, 1)
+        load.given() == ['clients', 'mix', 'keys', 'valueSize', 'distribution', 'timeout', 'breaker'] as Set
+    }
+
+    def "a load setting written with its default value still counts as given"() {
+        expect:
+        plan('load { clients 50; keys 9 }').load().given() == ['clients', 'keys'] as Set
+        plan('load { clients 50 }').load() != plan('').load()
+        plan('').load().given().isEmpty()
     }
 
     def "load { rate 5_000.perSecond } is an open loop; no load { } gives the defaults"() {
@@ -286,7 +296,8 @@ class LanguageSpec extends Specification {
         plan('load { rate 5_000.perSecond }').load().ratePerSecond() == 5000d
         plan('load { rate 200 }').load().ratePerSecond() == 200d
         plan('').load().clients() == 50
-        plan('').load().ratePerSecond() == null
+        plan('').load().ratePerSecond() == 0d
+        plan('').load() == LoadProfile.defaults(new SourcePos('t.groovy', 1, 1))
     }
 
     def "expectations: #written"() {

@@ -9,13 +9,11 @@ import java.nio.file.Path
 /**
  * Evaluating a playbook builds the plan and nothing else: `chaos validate` never opens a socket or
  * starts a thread. Loading the real playbooks is watched from outside (live threads, and on Linux
- * the process's socket descriptors); a playbook that tries to reach out is refused at compile time
- * by SideEffectGuard, with the position of the attempt.
+ * the process's socket descriptors); a playbook that tries to reach out is refused with the position
+ * of the attempt.
  *
- * Note for the lead: the guard is a list of names checked at compile time, not a sandbox. It stops
- * `new Socket(..)`, `"cmd".execute()`, `Thread.start {}`, URLs, executors, reflection and
- * System.exit in a playbook, but Groovy's dynamic dispatch can still get around it (e.g. through a
- * method of an object the plan hands out). A real sandbox would be a separate JVM or class loader.
+ * The sandbox itself (an allow list, checked at compile time and at run time) is tested with hostile
+ * snippets in SandboxSpec.
  */
 class NoSideEffectsSpec extends Specification {
     static final Path PLAYBOOKS = Path.of('').toAbsolutePath().parent.resolve('playbooks')
@@ -83,7 +81,7 @@ class NoSideEffectsSpec extends Specification {
         result.problems().size() == 1
         result.problems()[0].pos().line() == 3
         result.problems()[0].pos().column() == 13
-        result.problems()[0].message() == 'a playbook builds a plan and nothing else; new java.net.Socket is not allowed here'
+        result.problems()[0].message().startsWith('not allowed in a playbook: new java.net.Socket')
 
         when:
         server.accept()
@@ -103,18 +101,18 @@ class NoSideEffectsSpec extends Specification {
         result.problems().size() == 1
         result.problems()[0].pos().line() == line
         result.problems()[0].pos().column() == column
-        result.problems()[0].message() == "a playbook builds a plan and nothing else; ${what} is not allowed here"
+        result.problems()[0].message().startsWith("not allowed in a playbook: ${what}")
 
         where:
         snippet                                                              || line | column | what
-        'import java.net.Socket\nnew Socket("localhost", 1)'                 || 2    | 1      | 'new java.net.Socket'
+        'new java.net.Socket("localhost", 1)'                                || 1    | 1      | 'new java.net.Socket'
         'new ServerSocket(0)'                                                || 1    | 1      | 'new java.net.ServerSocket'
-        'def u = "http://example.com".toURL()'                               || 1    | 30     | '.toURL()'
+        'def u = "http://example.com".toURL()'                               || 1    | 30     | "'toURL' on a string"
         'new URL("http://example.com").text'                                 || 1    | 1      | 'new java.net.URL'
         'scenario "x" { stabilize 1.s; new Thread({}).start() }'             || 1    | 31     | 'new java.lang.Thread'
         'Thread.start { }'                                                   || 1    | 1      | 'java.lang.Thread.start'
         'java.util.concurrent.Executors.newSingleThreadExecutor()'           || 1    | 1      | 'java.util.concurrent.Executors.newSingleThreadExecutor'
-        'scenario "x" {\n  stabilize 1.s\n  "touch /tmp/x".execute()\n}'     || 3    | 18     | '.execute()'
+        'scenario "x" {\n  stabilize 1.s\n  "touch /tmp/x".execute()\n}'     || 3    | 18     | "'execute' on a string"
         'System.exit(1)'                                                     || 1    | 1      | 'java.lang.System.exit'
         'Class.forName("java.net.Socket")'                                   || 1    | 1      | 'java.lang.Class.forName'
         'new File("/tmp/x").text = "y"'                                      || 1    | 1      | 'new java.io.File'

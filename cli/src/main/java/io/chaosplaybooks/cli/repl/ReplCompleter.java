@@ -1,6 +1,6 @@
 package io.chaosplaybooks.cli.repl;
 
-import io.chaosplaybooks.dsl.plan.FaultType;
+import io.chaosplaybooks.dsl.Vocabulary;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
@@ -12,10 +12,6 @@ import java.util.Set;
 
 /** Tab completion: DSL words, fault names, commands, server names and scenario names (these two quoted). */
 final class ReplCompleter implements Completer {
-    static final List<String> DSL_WORDS = List.of("inject", "on", "for", "heal", "run", "expect", "load", "scenario",
-        "stabilize", "recover", "wait", "parallel", "repeat", "step", "server", "servers", "allServers", "randomServers",
-        "errorRate", "throughput", "p50", "p90", "p95", "p99", "p999", "breaker", "during", "clients", "rate", "mix", "keys",
-        "timeout", "upstream", "downstream", "toxicity", "percent", "ms", "s", "min");
 
     private final ReplEvaluator evaluator;
 
@@ -26,8 +22,9 @@ final class ReplCompleter implements Completer {
     /** Every candidate, in order: commands, words, faults, quoted server and scenario names. */
     Set<String> candidates() {
         Set<String> all = new LinkedHashSet<>(ReplHelp.COMMANDS);
-        all.addAll(DSL_WORDS);
-        for (FaultType t : FaultType.values()) all.add(t.word());
+        all.add("run");
+        all.addAll(Vocabulary.all());
+        all.addAll(Vocabulary.UNITS);
         for (String s : evaluator.session().serverNames()) all.add("\"" + s + "\"");
         for (String s : evaluator.allScenarios().keySet()) all.add("\"" + s + "\"");
         return all;

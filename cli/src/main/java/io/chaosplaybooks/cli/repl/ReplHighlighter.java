@@ -1,5 +1,6 @@
 package io.chaosplaybooks.cli.repl;
 
+import io.chaosplaybooks.dsl.Vocabulary;
 import io.chaosplaybooks.dsl.plan.FaultType;
 import org.jline.reader.Highlighter;
 import org.jline.reader.LineReader;
@@ -45,7 +46,7 @@ final class ReplHighlighter implements Highlighter {
                 while (end < buffer.length() && Character.isJavaIdentifierPart(buffer.charAt(end))) end++;
                 String word = buffer.substring(i, end);
                 if (FAULTS.contains(word)) style = AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW);
-                else if (ReplCompleter.DSL_WORDS.contains(word) || ReplHelp.COMMANDS.contains(word)) style = AttributedStyle.BOLD;
+                else if (Vocabulary.all().contains(word) || word.equals("run") || ReplHelp.COMMANDS.contains(word)) style = AttributedStyle.BOLD;
             } else {
                 end = i + 1;
             }

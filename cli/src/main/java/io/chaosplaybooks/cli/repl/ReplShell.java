@@ -157,7 +157,7 @@ public final class ReplShell {
                 List<LoadWindow> recent = evaluator.session().recentWindows();
                 LoadWindow w = recent.isEmpty() ? null : recent.get(recent.size() - 1);
                 if (w != null && w != last) {
-                    out.println("  " + ReplEvaluator.figures(w) + "  faults: " + evaluator.session().activeFaults().size()
+                    out.println("  " + ReplPrinter.figures(w) + "  faults: " + evaluator.session().activeFaults().size()
                         + "  breakers: " + evaluator.session().status().breakers());
                     out.flush();
                     last = w;

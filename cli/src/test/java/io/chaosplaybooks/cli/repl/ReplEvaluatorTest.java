@@ -149,18 +149,55 @@ class ReplEvaluatorTest {
     }
 
     @Test
+    void aLoadSettingCanGoBackToItsDefault() {
+        int defaultClients = io.chaosplaybooks.dsl.plan.LoadProfile.builder().build().clients();
+        eval("load { clients 7; keys 500 }");
+        assertEquals(7, session.load().clients());
+        String out = eval("load { clients " + defaultClients + " }");
+        assertTrue(out.contains("load: " + defaultClients + " clients"), out);
+        assertEquals(defaultClients, session.load().clients(), "a default value given is a value given");
+        assertEquals(500, session.load().keys(), "what was not given stays");
+    }
+
+    /** {@code :save FILE}, which must say {@code said}; the file read back as a playbook without a problem. */
+    Playbook save(Path file, String said) throws Exception {
+        assertTrue(eval(":save " + file).contains(said));
+        LoadResult r = new PlaybookLoader().load(file);
+        assertTrue(r.ok(), r.formatProblems() + Files.readString(file));
+        return r.playbook();
+    }
+
+    @Test
+    void saveKeepsTheLoadSettings(@TempDir Path dir) throws Exception {
+        session.close();
+        open("servers 2\nload { timeout 250.ms }", false);
+        eval("load { clients 7; mix get: 0.5, set: 0.5 }");
+        eval("load { clients 50; breaker failureRate: 20.percent, openFor: 2.s, window: 30 }");
+        eval("inject latency(20.ms) on server(1)");
+        Path file = dir.resolve("with-load.groovy");
+        var load = save(file, "and the load settings").load();
+        String saved = Files.readString(file);
+        assertEquals(50, load.clients(), saved);
+        assertEquals(java.time.Duration.ofMillis(250), load.timeout(), "the playbook's own setting is kept: " + saved);
+        assertEquals(java.util.Map.of("get", 0.5, "set", 0.5), load.mix(), saved);
+        assertEquals(0.2, load.breaker().failureRate(), 1e-9, saved);
+        assertEquals(java.time.Duration.ofSeconds(2), load.breaker().openFor(), saved);
+        assertEquals(30, load.breaker().window(), saved);
+        assertEquals(session.load().written(), load.written(), "every setting given reads back the same");
+        assertEquals(session.load().given(), load.given(), saved);
+    }
+
+    @Test
     void savedSessionIsAScenarioThatValidates(@TempDir Path dir) throws Exception {
         eval("inject latency(200.ms) on server(2)");
         eval("inject packetLoss(0.1) on server(1) for 1.s");
         Thread.sleep(1300);
         eval("heal server(2)");
         Path file = dir.resolve("saved.groovy");
-        assertTrue(eval(":save " + file).contains("saved 3 statements"));
+        var steps = save(file, "saved 3 statements").scenarios().get(0).steps();
         String saved = Files.readString(file);
-        LoadResult r = new PlaybookLoader().load(file);
-        assertTrue(r.ok(), r.formatProblems() + saved);
-        var steps = r.playbook().scenarios().get(0).steps();
-        assertEquals(List.of("inject", "inject", "wait", "heal"), steps.stream().map(s -> s.word()).toList(), saved);
+        // A busy machine may put a short wait between the first two statements too; the statements are what matter.
+        assertEquals(List.of("inject", "inject", "heal"), steps.stream().map(s -> s.word()).filter(w -> !w.equals("wait")).toList(), saved);
         assertTrue(saved.contains("    inject packetLoss(0.1) on server(1) for 1.s\n    wait 0."), "the wait after a timed inject is what is left of the gap:\n" + saved);
     }
 

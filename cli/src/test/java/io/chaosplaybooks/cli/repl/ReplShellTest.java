@@ -89,7 +89,7 @@ class ReplShellTest {
             :quit
             status
             """.formatted(saved));
-        assertTrue(out.contains("chaos> help heal\nheal: Removes the session's faults"), out);
+        assertTrue(out.contains("chaos> help heal\nheal: Removes faults"), out);
         assertTrue(out.contains("not started: 2 servers"), out);
         assertTrue(out.contains("chaos> inject latency(50.ms) on server(1)\n"), out);
         assertTrue(out.contains("on: latency(50 ms) on server-1 (until heal)"), out);
@@ -132,6 +132,11 @@ class ReplShellTest {
         var all = c.candidates();
         for (String w : List.of("inject", "heal", "status", ":save", "packetLoss", "latency", "down", "\"server-1\"", "\"packet-loss-10-pct\"")) {
             assertTrue(all.contains(w), w + " in " + all);
+        }
+        // Completion and help read the language's one table: every word of it is offered and explained.
+        for (String w : io.chaosplaybooks.dsl.Vocabulary.all()) {
+            assertTrue(all.contains(w), w + " in " + all);
+            assertTrue(ReplHelp.WORDS.containsKey(w), "help for " + w);
         }
     }
 

@@ -22,10 +22,6 @@ public record Fault(FaultType type, Map<String, Number> attributes, Direction di
         return new Fault(type, attributes, direction, t, pos);
     }
 
-    public Fault withPos(SourcePos p) {
-        return new Fault(type, attributes, direction, toxicity, p);
-    }
-
     private String ms(String key) {
         return Units.format(java.time.Duration.ofMillis(attributes.get(key).longValue()));
     }

@@ -1,6 +1,12 @@
 package io.chaosplaybooks.runtime.exec;
 
 import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.dsl.plan.Step;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Where faults take effect: the embedded engine or a real Toxiproxy. A backend removes only
@@ -31,6 +37,31 @@ public interface FaultBackend extends AutoCloseable {
      * instead of {@code upstream}. Removed by {@link #close()}.
      */
     String addProxy(String server, String upstream) throws FaultException;
+
+    /**
+     * Why this backend cannot express a fault faithfully, if it cannot (a stock Toxiproxy has no
+     * partial packet loss): a run asks for every fault of its plan before it starts. Known once a
+     * proxy exists.
+     */
+    default Optional<String> cannotExpress(Fault fault) {
+        return Optional.empty();
+    }
+
+    /** Every fault of these scenarios that the backend cannot express, as {@code file:line:col: why}. */
+    static List<String> inexpressible(FaultBackend backend, List<Scenario> scenarios) {
+        return scenarios.stream().flatMap(s -> faultsOf(s.steps()))
+            .flatMap(f -> backend.cannotExpress(f).map(why -> f.pos() + ": " + why).stream()).toList();
+    }
+
+    private static Stream<Fault> faultsOf(List<Step> steps) {
+        return steps.stream().flatMap(step -> switch (step) {
+            case Step.Inject i -> i.faults().stream();
+            case Step.Parallel p -> faultsOf(p.steps());
+            case Step.Repeat r -> faultsOf(r.steps());
+            case Step.Named n -> faultsOf(n.steps());
+            default -> Stream.empty();
+        });
+    }
 
     /** Puts one fault on one server (by the playbook's server name). */
     Handle apply(String server, Fault fault) throws FaultException;

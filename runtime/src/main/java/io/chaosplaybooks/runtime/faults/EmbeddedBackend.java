@@ -1,21 +1,11 @@
 package io.chaosplaybooks.runtime.faults;
 
-import io.chaosplaybooks.dsl.plan.Direction;
-import io.chaosplaybooks.dsl.plan.Fault;
-import io.chaosplaybooks.dsl.plan.FaultType;
-import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.proxy.FaultEngine;
 import io.chaosplaybooks.runtime.proxy.FaultEngineException;
-import io.chaosplaybooks.runtime.proxy.ProxyInfo;
 import io.chaosplaybooks.runtime.proxy.ProxySpec;
 import io.chaosplaybooks.runtime.proxy.ToxicSpec;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -23,16 +13,9 @@ import java.util.function.Consumer;
  * effect on live connections when {@link #apply} returns. {@code packetLoss} uses the engine's
  * {@code loss} toxic, which emulates TCP retransmission delays.
  */
-public final class EmbeddedBackend implements FaultBackend {
+public final class EmbeddedBackend extends ToxicBackend {
     private final FaultEngine engine;
     private final boolean ownsEngine;
-    private final String runId;
-    private final Consumer<String> console;
-    private final Map<String, String> proxies = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final List<Applied> applied = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicInteger counter = new AtomicInteger();
-
-    record Applied(String server, Fault fault, String proxy, List<String> toxics, boolean disabled) implements Handle {}
 
     /** A backend on its own engine, closed with it. */
     public EmbeddedBackend(String runId, Consumer<String> console) {
@@ -45,37 +28,14 @@ public final class EmbeddedBackend implements FaultBackend {
     }
 
     private EmbeddedBackend(FaultEngine engine, boolean owns, String runId, Consumer<String> console) {
+        super(runId, console);
         this.engine = engine;
         this.ownsEngine = owns;
-        this.runId = runId;
-        this.console = console;
-    }
-
-    public FaultEngine engine() {
-        return engine;
     }
 
     @Override
     public String name() {
         return "embedded";
-    }
-
-    @Override
-    public String addProxy(String server, String upstream) throws FaultException {
-        String name = runId + "-" + server;
-        try {
-            ProxyInfo p = engine.createProxy(ProxySpec.of(name, "127.0.0.1:0", upstream));
-            proxies.put(server, name);
-            return p.listen();
-        } catch (FaultEngineException e) {
-            throw new FaultException("cannot create proxy " + name + " for " + upstream + ": " + e.getMessage(), e);
-        }
-    }
-
-    private String proxy(String server) throws FaultException {
-        String p = proxies.get(server);
-        if (p == null) throw new FaultException("no proxy for server '" + server + "'");
-        return p;
     }
 
     /** Calls run in the interpreter until the JIT has seen a few thousand; the first faults would be late. */
@@ -84,81 +44,62 @@ public final class EmbeddedBackend implements FaultBackend {
         return 1_000;
     }
 
-    @Override
-    public Handle apply(String server, Fault fault) throws FaultException {
-        String proxy = proxy(server);
+    /** One engine call: {@code false} when its proxy or toxic is not there, any other refusal the cause of a failure. */
+    private interface EngineCall {
+        void run() throws FaultEngineException;
+    }
+
+    private static boolean found(EngineCall c) throws FaultException {
         try {
-            if (fault.type() == FaultType.DOWN) {
-                engine.updateProxy(proxy, new ProxySpec(null, null, null, false));
-                Applied a = new Applied(server, fault, proxy, List.of(), true);
-                applied.add(a);
-                return a;
-            }
-            List<String> names = new ArrayList<>();
-            List<String> streams = fault.direction() == Direction.BOTH ? List.of("upstream", "downstream")
-                : List.of(fault.direction().toxiproxyStream());
-            try {
-                for (String stream : streams) {
-                    String name = runId + "-" + fault.type().toxicType() + "-" + counter.incrementAndGet() + "-" + stream;
-                    engine.addToxic(proxy, new ToxicSpec(name, fault.type().toxicType(), stream, fault.toxicity(),
-                        new LinkedHashMap<>(fault.attributes())));
-                    names.add(name);
-                }
-            } catch (FaultEngineException e) {
-                for (String n : names) engine.removeToxic(proxy, n);
-                throw e;
-            }
-            Applied a = new Applied(server, fault, proxy, names, false);
-            applied.add(a);
-            return a;
+            c.run();
+            return true;
         } catch (FaultEngineException e) {
-            throw new FaultException("cannot apply " + fault.describe() + " on " + proxy + ": " + e.getMessage(), e);
+            if (e.status() == 404) return false;
+            throw new FaultException(e.getMessage(), e);
+        }
+    }
+
+    private static void mustFind(String proxy, EngineCall c) throws FaultException {
+        if (!found(c)) throw new FaultException("proxy not found: " + proxy);
+    }
+
+    @Override
+    protected String createProxy(String name, String upstream) throws FaultException {
+        try {
+            return engine.createProxy(ProxySpec.of(name, "127.0.0.1:0", upstream)).listen();
+        } catch (FaultEngineException e) {
+            throw new FaultException(e.getMessage(), e);
         }
     }
 
     @Override
-    public void remove(Handle handle) throws FaultException {
-        Applied a = (Applied) handle;
-        try {
-            if (a.disabled()) {
-                engine.updateProxy(a.proxy(), new ProxySpec(null, null, null, true));
-            } else {
-                for (String t : a.toxics()) {
-                    try {
-                        engine.removeToxic(a.proxy(), t);
-                    } catch (FaultEngineException e) {
-                        if (e.status() != 404) throw e;
-                    }
-                }
-            }
-            applied.remove(a);
-        } catch (FaultEngineException e) {
-            throw new FaultException("cannot remove " + a.fault().describe() + " from " + a.proxy() + ": " + e.getMessage(), e);
-        }
+    protected void setEnabled(String proxy, boolean enabled) throws FaultException {
+        mustFind(proxy, () -> engine.updateProxy(proxy, new ProxySpec(null, null, null, enabled)));
     }
 
     @Override
-    public void removeAll() {
-        for (Applied a : List.copyOf(applied)) {
-            try {
-                remove(a);
-            } catch (FaultException e) {
-                console.accept("cleanup: " + e.getMessage());
-            }
-        }
+    protected void addToxic(String proxy, ToxicSpec toxic) throws FaultException {
+        mustFind(proxy, () -> engine.addToxic(proxy, toxic));
+    }
+
+    @Override
+    protected boolean removeToxic(String proxy, String toxic) throws FaultException {
+        return found(() -> engine.removeToxic(proxy, toxic));
+    }
+
+    @Override
+    protected boolean deleteProxy(String proxy) throws FaultException {
+        return found(() -> engine.deleteProxy(proxy));
+    }
+
+    @Override
+    protected List<String> proxyNames() {
+        return List.copyOf(engine.proxies().keySet());
     }
 
     @Override
     public void close() {
-        removeAll();
-        for (String p : List.copyOf(proxies.values())) {
-            try {
-                engine.deleteProxy(p);
-            } catch (FaultEngineException e) {
-                if (e.status() != 404) console.accept("cleanup: cannot delete proxy " + p + ": " + e.getMessage());
-            }
-        }
-        proxies.clear();
+        super.close();
         if (ownsEngine) engine.close();
     }
 }

@@ -3,60 +3,48 @@ package io.chaosplaybooks.runtime.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import eu.rekawek.toxiproxy.Proxy;
-import eu.rekawek.toxiproxy.ToxiproxyClient;
-import eu.rekawek.toxiproxy.model.Toxic;
-import eu.rekawek.toxiproxy.model.ToxicDirection;
-import io.chaosplaybooks.dsl.plan.Direction;
 import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.FaultType;
-import io.chaosplaybooks.runtime.exec.FaultBackend;
+import io.chaosplaybooks.runtime.proxy.ToxicSpec;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Faults on a Toxiproxy server (a real one, or our embedded engine through its HTTP API).
- * Everything it creates is named {@code <runId>-...}; it never touches anything else on a
- * shared server. Proxies and plain toxics go through toxiproxy-java; a toxic with a toxicity
- * below 1, or our {@code loss} toxic, is created in one request so no connection sees it at
- * full strength first.
+ * Faults on a Toxiproxy server (a real one, or our engine's HTTP API), through its HTTP API.
+ * Everything it creates is named {@code <runId>-...}; it never touches anything else on a shared
+ * server. A toxic is created in one request, toxicity included, so no connection sees it at full
+ * strength first.
  *
- * <p>{@code packetLoss(p)}: the {@code loss} toxic where the server has it; otherwise the
- * approximation the old Go system used, a downstream {@code bandwidth} toxic at rate 0 with
- * toxicity p, which stalls that share of connections. The console is told which.
+ * <p>{@code packetLoss(p)} uses the {@code loss} toxic where the server has one (found out on the
+ * first proxy it creates). A stock Toxiproxy has none: there {@code packetLoss(1.0)}, a partition,
+ * becomes {@code timeout} 0 (every byte dropped, the connection kept open; removing the toxic closes
+ * it), and a partial loss cannot be expressed ({@link #cannotExpress}).
  */
-public final class ToxiproxyBackend implements FaultBackend {
+public final class ToxiproxyBackend extends ToxicBackend {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Toxiproxy 2.12 can take 10 s to delete a toxic that holds data (two 5 s write timeouts). */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(15);
 
     private final URI api;
-    private final String runId;
-    private final Consumer<String> console;
-    private final ToxiproxyClient client;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, Proxy> proxies = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final List<ToxicHandle> applied = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicInteger counter = new AtomicInteger();
-    private volatile Boolean nativeLoss;
-
-    record ToxicHandle(String server, Fault fault, String proxy, List<String> toxics, boolean disabled) implements Handle {}
+    private volatile boolean probed;
+    private volatile boolean lossToxic;
 
     public ToxiproxyBackend(URI api, String runId, Consumer<String> console) {
+        super(runId, console);
         this.api = api;
-        this.runId = runId;
-        this.console = console;
-        this.client = new ToxiproxyClient(api.getHost(), api.getPort() < 0 ? 8474 : api.getPort());
     }
 
     @Override
@@ -66,215 +54,114 @@ public final class ToxiproxyBackend implements FaultBackend {
 
     /** Checks the server answers; the message says where and what to do. */
     public String version() throws FaultException {
-        try {
-            return client.version();
-        } catch (IOException e) {
-            throw new FaultException("Toxiproxy at " + api + " does not answer (" + e.getMessage() + "); is it running?", e);
-        }
+        return call("GET", "/version", null, true).body().path("version").asText();
     }
 
     @Override
-    public String addProxy(String server, String upstream) throws FaultException {
-        String name = runId + "-" + server;
-        try {
-            Proxy p = client.createProxy(name, "127.0.0.1:0", upstream);
-            proxies.put(server, p);
-            // Port 0 asks the server for a free port; read back the one it chose.
-            Proxy fresh = client.getProxy(name);
-            proxies.put(server, fresh);
-            return fresh.getListen();
-        } catch (IOException e) {
-            throw new FaultException("cannot create proxy " + name + " for " + upstream + " on " + api + ": " + e.getMessage(), e);
+    public Optional<String> cannotExpress(Fault fault) {
+        if (fault.type() != FaultType.PACKET_LOSS || lossToxic || fault.attributes().get("rate").doubleValue() >= 1.0) {
+            return Optional.empty();
         }
-    }
-
-    private Proxy proxy(String server) throws FaultException {
-        Proxy p = proxies.get(server);
-        if (p == null) throw new FaultException("no proxy for server '" + server + "'");
-        return p;
+        return Optional.of(fault.describe() + " cannot be expressed on " + api + ": a stock Toxiproxy has no packet loss "
+            + "(its toxicity picks whole connections, not packets); only packetLoss(100%), a partition, can be");
     }
 
     @Override
-    public Handle apply(String server, Fault fault) throws FaultException {
-        Proxy p = proxy(server);
+    protected ToxicSpec toxic(Fault fault, String stream, String name) {
+        if (fault.type() != FaultType.PACKET_LOSS || lossToxic) return super.toxic(fault, stream, name);
+        return new ToxicSpec(name, "timeout", stream, fault.toxicity(), Map.of("timeout", 0));
+    }
+
+    @Override
+    protected void addToxic(String proxy, ToxicSpec toxic) throws FaultException {
+        call("POST", "/proxies/" + proxy + "/toxics", JSON.valueToTree(toxic), true);
+    }
+
+    /** Creates the proxy; on the first, finds out whether the server knows {@code loss} (a toxic at rate 0, added and removed). */
+    @Override
+    protected synchronized String createProxy(String name, String upstream) throws FaultException {
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("listen", "127.0.0.1:0").put("upstream", upstream);
+        String listen = call("POST", "/proxies", body, true).body().path("listen").asText();
+        if (probed) return listen;
+        ToxicSpec probe = new ToxicSpec(name + "-probe", "loss", "downstream", 1.0, Map.of("rate", 0.0));
+        Answer a = call("POST", "/proxies/" + name + "/toxics", JSON.valueToTree(probe), false);
+        lossToxic = a.status() / 100 == 2;
+        if (lossToxic) removeToxic(name, probe.name());
+        else if (a.status() != 400) a.orThrow();
+        probed = true;
+        console.accept(lossToxic ? "packetLoss: " + api + " has the loss toxic; using it (TCP loss emulation)"
+            : "packetLoss: " + api + " has no loss toxic: packetLoss(100%) becomes a timeout toxic at 0 (every byte "
+                + "dropped, as in a partition); a partial loss cannot be expressed there");
+        return listen;
+    }
+
+    @Override
+    protected void setEnabled(String proxy, boolean enabled) throws FaultException {
+        call("POST", "/proxies/" + proxy, JSON.createObjectNode().put("enabled", enabled), true);
+    }
+
+    @Override
+    protected boolean removeToxic(String proxy, String toxic) throws FaultException {
+        return call("DELETE", "/proxies/" + proxy + "/toxics/" + toxic, null, false).foundOrThrow();
+    }
+
+    @Override
+    protected boolean deleteProxy(String proxy) throws FaultException {
+        return call("DELETE", "/proxies/" + proxy, null, false).foundOrThrow();
+    }
+
+    @Override
+    protected List<String> proxyNames() throws FaultException {
+        List<String> names = new ArrayList<>();
+        call("GET", "/proxies", null, true).body().fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** One answer of the API; its body is {@code {}} when it had none. */
+    private record Answer(int status, JsonNode body) {
+        Answer orThrow() throws FaultException {
+            if (status / 100 != 2) {
+                throw new FaultException("Toxiproxy answered " + status + ": " + body.path("error").asText(body.toString()));
+            }
+            return this;
+        }
+
+        boolean foundOrThrow() throws FaultException {
+            if (status == 404) return false;
+            orThrow();
+            return true;
+        }
+    }
+
+    private Answer call(String method, String path, JsonNode body, boolean mustSucceed) throws FaultException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(api.resolve(path)).timeout(ANSWER_WITHIN);
+        if (body != null) r.header("Content-Type", "application/json");
+        r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()));
         try {
-            if (fault.type() == FaultType.DOWN) {
-                p.disable();
-                ToxicHandle h = new ToxicHandle(server, fault, p.getName(), List.of(), true);
-                applied.add(h);
-                return h;
-            }
-            List<String> names = new ArrayList<>();
+            HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            JsonNode json;
             try {
-                for (String stream : streams(fault)) names.add(createToxic(p, fault, stream));
-            } catch (IOException | FaultException e) {
-                for (String n : names) removeToxic(p, n);
-                throw e;
+                json = text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+            } catch (IOException notJson) {
+                json = JSON.getNodeFactory().textNode(text.strip());
             }
-            ToxicHandle h = new ToxicHandle(server, fault, p.getName(), names, false);
-            applied.add(h);
-            return h;
-        } catch (IOException e) {
-            throw new FaultException("cannot apply " + fault.describe() + " on " + p.getName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static List<String> streams(Fault f) {
-        return f.direction() == Direction.BOTH ? List.of("upstream", "downstream") : List.of(f.direction().toxiproxyStream());
-    }
-
-    private String createToxic(Proxy p, Fault f, String stream) throws IOException, FaultException {
-        String name = runId + "-" + f.type().toxicType() + "-" + counter.incrementAndGet() + "-" + stream;
-        if (f.type() == FaultType.PACKET_LOSS) return createLoss(p, f, stream, name);
-        ToxicDirection dir = "upstream".equals(stream) ? ToxicDirection.UPSTREAM : ToxicDirection.DOWNSTREAM;
-        if (f.toxicity() < 1.0) {
-            return postToxic(p.getName(), name, f.type().toxicType(), stream, f.toxicity(), f.attributes());
-        }
-        Map<String, Number> a = f.attributes();
-        Toxic t = switch (f.type()) {
-            case LATENCY -> p.toxics().latency(name, dir, a.get("latency").longValue()).setJitter(a.get("jitter").longValue());
-            case BANDWIDTH -> p.toxics().bandwidth(name, dir, a.get("rate").longValue());
-            case TIMEOUT, BLACKHOLE -> p.toxics().timeout(name, dir, a.get("timeout").longValue());
-            case RESET_PEER -> p.toxics().resetPeer(name, dir, a.get("timeout").longValue());
-            case SLOW_CLOSE -> p.toxics().slowClose(name, dir, a.get("delay").longValue());
-            case LIMIT_DATA -> p.toxics().limitData(name, dir, a.get("bytes").longValue());
-            case SLICER -> p.toxics().slicer(name, dir, a.get("average_size").longValue(), a.get("delay").longValue())
-                .setSizeVariation(a.get("size_variation").longValue());
-            case PACKET_LOSS, DOWN -> throw new IllegalStateException("handled above");
-        };
-        return t.getName();
-    }
-
-    private String createLoss(Proxy p, Fault f, String stream, String name) throws IOException, FaultException {
-        double rate = f.attributes().get("rate").doubleValue();
-        if (nativeLoss == null || nativeLoss) {
-            try {
-                String created = postToxic(p.getName(), name, "loss", stream, f.toxicity(), Map.of("rate", rate));
-                if (nativeLoss == null) {
-                    nativeLoss = true;
-                    console.accept("packetLoss: " + api + " has the loss toxic; using it (TCP loss emulation)");
-                }
-                return created;
-            } catch (UnknownToxicType e) {
-                nativeLoss = false;
-                console.accept("packetLoss: " + api + " has no loss toxic; approximating packetLoss(p) with a downstream "
-                    + "bandwidth toxic at rate 0 and toxicity p, which stalls that share of connections");
-            }
-        }
-        // The old approximation: only one direction, stalls a share of connections entirely.
-        if (!"downstream".equals(stream)) return null;
-        return postToxic(p.getName(), name, "bandwidth", "downstream", rate * f.toxicity(), Map.of("rate", 0));
-    }
-
-    /** The server answered 400 for the toxic type: it does not know it. */
-    private static final class UnknownToxicType extends IOException {
-        UnknownToxicType(String m) { super(m); }
-    }
-
-    private String postToxic(String proxy, String name, String type, String stream, double toxicity, Map<String, ? extends Number> attributes)
-        throws IOException, FaultException {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("name", name).put("type", type).put("stream", stream).put("toxicity", toxicity);
-        ObjectNode attrs = body.putObject("attributes");
-        attributes.forEach((k, v) -> {
-            if (v instanceof Double || v instanceof Float) attrs.put(k, v.doubleValue());
-            else attrs.put(k, v.longValue());
-        });
-        HttpResponse<String> r = send(HttpRequest.newBuilder(api.resolve("/proxies/" + proxy + "/toxics"))
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).header("Content-Type", "application/json").build());
-        if (r.statusCode() / 100 != 2) {
-            String error = errorOf(r.body());
-            if (r.statusCode() == 400 && error.toLowerCase().contains("type")) throw new UnknownToxicType(error);
-            throw new FaultException("Toxiproxy refused toxic " + name + " (" + r.statusCode() + "): " + error);
-        }
-        return name;
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws IOException {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            Answer a = new Answer(response.statusCode(), json);
+            return mustSucceed ? a.orThrow() : a;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    private static String errorOf(String body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            return n.has("error") ? n.get("error").asText() : body;
+            throw new FaultException("interrupted while waiting for Toxiproxy at " + api, e);
         } catch (IOException e) {
-            return body;
+            throw new FaultException("Toxiproxy at " + api + " does not answer (" + reason(e) + "); is it running?", e);
         }
     }
 
-    private void removeToxic(Proxy p, String toxic) {
-        try {
-            send(HttpRequest.newBuilder(api.resolve("/proxies/" + p.getName() + "/toxics/" + toxic)).DELETE().build());
-        } catch (IOException ignored) {
-            // best effort on the way out of a failed apply
-        }
-    }
-
-    @Override
-    public void remove(Handle handle) throws FaultException {
-        ToxicHandle h = (ToxicHandle) handle;
-        Proxy p = proxy(h.server());
-        try {
-            if (h.disabled()) {
-                p.enable();
-            } else {
-                for (String t : h.toxics()) {
-                    if (t == null) continue;
-                    HttpResponse<String> r = send(HttpRequest.newBuilder(api.resolve("/proxies/" + p.getName() + "/toxics/" + t)).DELETE().build());
-                    if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
-                        throw new FaultException("cannot remove toxic " + t + " (" + r.statusCode() + "): " + errorOf(r.body()));
-                    }
-                }
-            }
-            applied.remove(h);
-        } catch (IOException e) {
-            throw new FaultException("cannot remove " + h.fault().describe() + " from " + p.getName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void removeAll() {
-        for (ToxicHandle h : List.copyOf(applied)) {
-            try {
-                remove(h);
-            } catch (FaultException e) {
-                console.accept("cleanup: " + e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Removes every fault, then deletes every proxy whose name carries this run's id: also those
-     * whose creation was cut short before the answer came back. Deleting a proxy deletes its toxics.
-     */
-    @Override
-    public void close() {
-        removeAll();
-        List<String> names = new ArrayList<>();
-        proxies.values().forEach(p -> names.add(p.getName()));
-        try {
-            for (Proxy p : client.getProxies()) {
-                if (p.getName().startsWith(runId + "-") && !names.contains(p.getName())) names.add(p.getName());
-            }
-        } catch (IOException e) {
-            console.accept("cleanup: cannot list the proxies on " + api + ": " + e.getMessage());
-        }
-        for (String name : names) {
-            try {
-                HttpResponse<String> r = send(HttpRequest.newBuilder(api.resolve("/proxies/" + name)).DELETE().build());
-                if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
-                    console.accept("cleanup: cannot delete proxy " + name + " (" + r.statusCode() + "): " + errorOf(r.body()));
-                }
-            } catch (IOException e) {
-                console.accept("cleanup: cannot delete proxy " + name + ": " + e.getMessage());
-            }
-        }
-        proxies.clear();
+    /** The JDK's HTTP client often throws with no message (a refused connection reads "null"). */
+    private static String reason(IOException e) {
+        if (e instanceof ConnectException) return "connection refused";
+        if (e instanceof HttpTimeoutException) return "no answer within " + ANSWER_WITHIN.toSeconds() + " s";
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

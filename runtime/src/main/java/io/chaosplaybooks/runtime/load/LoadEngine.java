@@ -1,5 +1,6 @@
 package io.chaosplaybooks.runtime.load;
 
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.rubyeye.xmemcached.exception.MemcachedClientException;
@@ -58,6 +59,7 @@ public final class LoadEngine implements AutoCloseable {
 
     private final List<ServerEndpoint> endpoints;
     private final LoadProfile profile;
+    private final OperationMix mix;
     private final MeterRegistry registry;
     private final KetamaRing ring;
     private final KeyChooser keyChooser;
@@ -108,7 +110,7 @@ public final class LoadEngine implements AutoCloseable {
         }
         this.endpoints = List.copyOf(servers);
         this.ring = new KetamaRing(endpoints.stream().map(ServerEndpoint::name).toList());
-        this.keyChooser = KeyChooser.of(profile.distribution(), profile.keys());
+        this.keyChooser = KeyChooser.of(KeyDistribution.valueOf(profile.keyDistribution().toUpperCase(java.util.Locale.ROOT)), profile.keys());
         this.keyNames = new String[profile.keys()];
         for (int i = 0; i < keyNames.length; i++) {
             keyNames[i] = keyName(i);
@@ -117,6 +119,7 @@ public final class LoadEngine implements AutoCloseable {
         new SplittableRandom(42).nextBytes(valueSource);
         this.ttlSeconds = (int) profile.ttl().toSeconds();
         this.timeoutMillis = Math.max(1, profile.timeout().toMillis());
+        this.mix = OperationMix.of(profile.mix());
     }
 
     /** The memcached key of key index {@code i}: {@code key:<i>}. */
@@ -383,7 +386,7 @@ public final class LoadEngine implements AutoCloseable {
      * @return the outcome, or null when the worker was interrupted and must end
      */
     private Outcome runOne(SplittableRandom random, long startNanos) {
-        Operation op = profile.mix().pick(random.nextDouble());
+        Operation op = mix.pick(random.nextDouble());
         String key = keyNames[keyChooser.next(random)];
         long hash = KetamaRing.hash(key);
         MemcachedNode[] ns = nodes;

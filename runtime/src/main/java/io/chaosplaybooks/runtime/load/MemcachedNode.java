@@ -1,5 +1,6 @@
 package io.chaosplaybooks.runtime.load;
 
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import com.google.code.yanf4j.core.Session;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -38,7 +39,7 @@ final class MemcachedNode implements AutoCloseable {
         builder.setConnectTimeout(Math.max(1000, profile.timeout().toMillis() * 10));
         // Reconnect soon after a connection is dropped (see recycleConnections), well within the
         // breaker's open wait, so half-open probes find a fresh connection.
-        builder.setHealSessionInterval(Math.max(100, Math.min(1000, profile.breaker().waitInOpenState().toMillis() / 4)));
+        builder.setHealSessionInterval(Math.max(100, Math.min(1000, profile.breaker().openFor().toMillis() / 4)));
         SerializingTranscoder transcoder = new SerializingTranscoder(LoadProfile.MAX_VALUE_SIZE + 1024);
         transcoder.setCompressionThreshold(Integer.MAX_VALUE); // random values: compressing only burns CPU
         builder.setTranscoder(transcoder);
@@ -46,17 +47,15 @@ final class MemcachedNode implements AutoCloseable {
         return new MemcachedNode(index, endpoint, client, CircuitBreaker.of(endpoint.name(), breakerConfig(profile.breaker())));
     }
 
-    static CircuitBreakerConfig breakerConfig(BreakerSettings s) {
+    static CircuitBreakerConfig breakerConfig(LoadProfile.Breaker s) {
         return CircuitBreakerConfig.custom()
-            .failureRateThreshold((float) (s.failureRateThreshold() * 100))
-            .slowCallRateThreshold((float) (s.slowCallRateThreshold() * 100))
-            .slowCallDurationThreshold(s.slowCallDuration())
-            .waitDurationInOpenState(s.waitInOpenState())
+            .failureRateThreshold((float) (s.failureRate() * 100))
+            .slowCallRateThreshold((float) (s.slowCallRate() * 100))
+            .slowCallDurationThreshold(s.slowCall())
+            .waitDurationInOpenState(s.openFor())
             .permittedNumberOfCallsInHalfOpenState(s.halfOpenCalls())
-            .slidingWindowType(s.windowType() == BreakerSettings.WindowType.TIME_BASED
-                ? CircuitBreakerConfig.SlidingWindowType.TIME_BASED
-                : CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .slidingWindowSize(s.windowSize())
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(s.window())
             .minimumNumberOfCalls(s.minimumCalls())
             // An open breaker receives no calls (its keys fail over), so nothing else would move it
             // to half-open: let resilience4j do it on a timer, which also keeps the state gauge true.

@@ -19,9 +19,9 @@ public record OperationMix(double get, double set, double delete) {
         delete /= sum;
     }
 
-    /** 90 % gets, 10 % sets: the mix of the load generator this replaces. */
-    public static OperationMix defaultMix() {
-        return new OperationMix(0.9, 0.1, 0);
+    /** A load profile's mix: shares by operation name, missing ones 0. */
+    static OperationMix of(java.util.Map<String, Double> shares) {
+        return new OperationMix(shares.getOrDefault("get", 0d), shares.getOrDefault("set", 0d), shares.getOrDefault("delete", 0d));
     }
 
     private static void check(String op, double share) {

@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 final class Addresses {
     private Addresses() {}
 
-    /** Checks the syntax and port range; an unresolved host is left for connect/bind to report. */
+    /**
+     * Checks the syntax and port range. A listen host must resolve now (binding needs an address);
+     * an upstream host may resolve later, as in Toxiproxy, and is left for connect to report.
+     */
     static InetSocketAddress parse(String address, String what) {
         if (address == null || address.isBlank()) {
             throw FaultEngineException.badRequest("missing " + what + " address (host:port)");
@@ -30,7 +33,12 @@ final class Addresses {
         if (port < 0 || port > 65535) {
             throw FaultEngineException.badRequest(what + " address '" + address + "': port must be 0..65535");
         }
-        return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        InetSocketAddress result = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        if (result.isUnresolved() && what.equals("listen")) {
+            throw FaultEngineException.badRequest("listen address '" + address + "': '" + host
+                + "' is not an IP address or a host name that resolves (listen on an address of this machine, e.g. 127.0.0.1:0)");
+        }
+        return result;
     }
 
     /** The address a listener really bound, as Toxiproxy reports it: {@code 127.0.0.1:34567}. */

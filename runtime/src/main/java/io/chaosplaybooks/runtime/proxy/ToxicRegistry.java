@@ -17,6 +17,7 @@ final class ToxicRegistry {
         FACTORIES.put(SlicerToxic.TYPE, SlicerToxic::from);
         FACTORIES.put(LimitDataToxic.TYPE, LimitDataToxic::from);
         FACTORIES.put(LossToxic.TYPE, LossToxic::from);
+        FACTORIES.put(NoopToxic.TYPE, NoopToxic::from);
     }
 
     private ToxicRegistry() {}

@@ -5,23 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.chaosplaybooks.runtime.http.ApiError;
+import io.chaosplaybooks.runtime.http.ApiReply;
+import io.chaosplaybooks.runtime.http.ApiRequest;
+import io.chaosplaybooks.runtime.http.ApiServer;
+import io.chaosplaybooks.runtime.http.Router;
+import io.chaosplaybooks.runtime.http.ServerSettings;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Toxiproxy 2.x's HTTP API over a {@link FaultEngine}, so toxiproxy-java, toxiproxy-cli and other
@@ -39,178 +35,121 @@ import java.util.concurrent.TimeUnit;
  *   GET  /metrics                      200 Prometheus text (bytes, connections, toxics per proxy)
  * </pre>
  *
- * Errors are {@code {"error": message, "status": code}}; a wrong method is 405.
+ * Errors are {@code {"error": message, "status": code}}; a wrong method is 405. The server's
+ * guards (browsers refused as Toxiproxy refuses them, foreign origins, deadlines) are
+ * {@link ApiServer}'s.
  */
 public final class ToxiproxyHttpApi implements AutoCloseable {
-    private static final int MAX_BODY_BYTES = 1 << 20;
-
     private final FaultEngine engine;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ApiServer server;
     private final ObjectMapper json = new ObjectMapper();
 
-    private ToxiproxyHttpApi(FaultEngine engine, HttpServer server, ExecutorService executor) {
+    private ToxiproxyHttpApi(FaultEngine engine, ServerSettings settings) throws IOException {
         this.engine = engine;
-        this.server = server;
-        this.executor = executor;
+        this.server = ApiServer.start(settings, routes());
     }
 
     /**
-     * Serves the API for {@code engine} on host:port (port 0 → a free port, see {@link #port()}).
+     * Serves the API for {@code engine} on host:port (port 0 → a free port, see {@link #port()}),
+     * with the server's default guards and deadlines.
      *
      * @throws IOException if the address cannot be bound (port in use: a {@link java.net.BindException})
      */
     public static ToxiproxyHttpApi start(FaultEngine engine, String host, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        ExecutorService executor = Executors.newFixedThreadPool(4,
-            r -> Thread.ofPlatform().name("toxiproxy-api").daemon(true).unstarted(r));
-        ToxiproxyHttpApi api = new ToxiproxyHttpApi(engine, server, executor);
-        server.createContext("/", api::handle);
-        server.setExecutor(executor);
-        server.start();
-        return api;
+        return start(engine, ServerSettings.of(host, port));
+    }
+
+    public static ToxiproxyHttpApi start(FaultEngine engine, ServerSettings settings) throws IOException {
+        return new ToxiproxyHttpApi(engine, settings);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     public String host() {
-        return server.getAddress().getHostString();
+        return server.host();
     }
 
     /** Stops serving the API (the engine itself is the caller's to close). */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
-    // ---- routing ----
+    // ---- routes ----
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            try {
-                route(exchange);
-            } catch (FaultEngineException e) {
-                sendError(exchange, e.status(), e.getMessage());
-            } catch (RuntimeException e) {
-                sendError(exchange, 500, "internal error: " + e);
-            }
-        }
-    }
-
-    private void route(HttpExchange ex) throws IOException {
-        String method = ex.getRequestMethod();
-        List<String> path = segments(ex.getRequestURI());
-        int n = path.size();
-        if (n == 1 && path.get(0).equals("version")) {
-            allow(ex, "GET");
-            ObjectNode body = json.createObjectNode().put("version", engine.version());
-            send(ex, 200, body);
-        } else if (n == 1 && path.get(0).equals("metrics")) {
-            allow(ex, "GET");
-            sendText(ex, 200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText.format(engine.stats()));
-        } else if (n == 1 && path.get(0).equals("reset")) {
-            allow(ex, "POST");
+    private Router routes() {
+        Router r = new Router();
+        r.route("GET", "/version", req -> json(200, json.createObjectNode().put("version", engine.version())));
+        r.route("GET", "/metrics", req ->
+            ApiReply.text(200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText.format(engine.stats())));
+        r.route("POST", "/reset", req -> {
             engine.reset();
-            sendEmpty(ex, 204);
-        } else if (n == 1 && path.get(0).equals("populate")) {
-            allow(ex, "POST");
-            List<ProxySpec> specs = proxyList(readBody(ex));
+            return ApiReply.empty(204);
+        });
+        r.route("POST", "/populate", req -> {
+            List<ProxySpec> specs = proxyList(readBody(req));
             ArrayNode proxies = json.createArrayNode();
             engine.populate(specs).forEach(p -> proxies.add(proxyJson(p)));
             ObjectNode result = json.createObjectNode();
             result.set("proxies", proxies);
-            send(ex, 201, result);
-        } else if (n == 1 && path.get(0).equals("proxies")) {
-            if (allow(ex, "GET", "POST").equals("GET")) {
-                ObjectNode all = json.createObjectNode();
-                engine.proxies().forEach((name, p) -> all.set(name, proxyJson(p)));
-                send(ex, 200, all);
-            } else {
-                send(ex, 201, proxyJson(engine.createProxy(proxySpec(readBody(ex)))));
-            }
-        } else if (n == 2 && path.get(0).equals("proxies")) {
-            String proxy = path.get(1);
-            switch (allow(ex, "GET", "POST", "PATCH", "DELETE")) {
-                case "GET" -> send(ex, 200, proxyJson(engine.proxy(proxy)));
-                case "DELETE" -> {
-                    engine.deleteProxy(proxy);
-                    sendEmpty(ex, 204);
-                }
-                default -> {
-                    engine.proxy(proxy); // 404 before complaining about the body
-                    send(ex, 200, proxyJson(engine.updateProxy(proxy, proxySpec(readBody(ex)))));
-                }
-            }
-        } else if (n == 3 && path.get(0).equals("proxies") && path.get(2).equals("toxics")) {
-            String proxy = path.get(1);
-            if (allow(ex, "GET", "POST").equals("GET")) {
-                ArrayNode toxics = json.createArrayNode();
-                engine.toxics(proxy).forEach(t -> toxics.add(toxicJson(t)));
-                send(ex, 200, toxics);
-            } else {
-                engine.proxy(proxy);
-                send(ex, 200, toxicJson(engine.addToxic(proxy, toxicSpec(readBody(ex)))));
-            }
-        } else if (n == 4 && path.get(0).equals("proxies") && path.get(2).equals("toxics")) {
-            String proxy = path.get(1);
-            String toxic = path.get(3);
-            switch (allow(ex, "GET", "POST", "PATCH", "DELETE")) {
-                case "GET" -> send(ex, 200, toxicJson(engine.toxic(proxy, toxic)));
-                case "DELETE" -> {
-                    engine.removeToxic(proxy, toxic);
-                    sendEmpty(ex, 204);
-                }
-                default -> {
-                    engine.toxic(proxy, toxic);
-                    send(ex, 200, toxicJson(engine.updateToxic(proxy, toxic, toxicSpec(readBody(ex)))));
-                }
-            }
-        } else {
-            throw FaultEngineException.notFound("no such endpoint: " + method + " " + ex.getRequestURI().getPath());
-        }
+            return json(201, result);
+        });
+        r.route("GET", "/proxies", req -> {
+            ObjectNode all = json.createObjectNode();
+            engine.proxies().forEach((name, p) -> all.set(name, proxyJson(p)));
+            return json(200, all);
+        });
+        r.route("POST", "/proxies", req -> json(201, proxyJson(engine.createProxy(proxySpec(readBody(req))))));
+        r.route("GET", "/proxies/{proxy}", req -> json(200, proxyJson(engine.proxy(req.param("proxy")))));
+        r.route("DELETE", "/proxies/{proxy}", req -> {
+            engine.deleteProxy(req.param("proxy"));
+            return ApiReply.empty(204);
+        });
+        Router.Handler updateProxy = req -> {
+            String proxy = req.param("proxy");
+            engine.proxy(proxy); // 404 before complaining about the body
+            return json(200, proxyJson(engine.updateProxy(proxy, proxySpec(readBody(req)))));
+        };
+        r.route("POST", "/proxies/{proxy}", updateProxy);
+        r.route("PATCH", "/proxies/{proxy}", updateProxy);
+        r.route("GET", "/proxies/{proxy}/toxics", req -> {
+            ArrayNode toxics = json.createArrayNode();
+            engine.toxics(req.param("proxy")).forEach(t -> toxics.add(toxicJson(t)));
+            return json(200, toxics);
+        });
+        r.route("POST", "/proxies/{proxy}/toxics", req -> {
+            String proxy = req.param("proxy");
+            engine.proxy(proxy);
+            return json(200, toxicJson(engine.addToxic(proxy, toxicSpec(readBody(req)))));
+        });
+        r.route("GET", "/proxies/{proxy}/toxics/{toxic}", req ->
+            json(200, toxicJson(engine.toxic(req.param("proxy"), req.param("toxic")))));
+        r.route("DELETE", "/proxies/{proxy}/toxics/{toxic}", req -> {
+            engine.removeToxic(req.param("proxy"), req.param("toxic"));
+            return ApiReply.empty(204);
+        });
+        Router.Handler updateToxic = req -> {
+            String proxy = req.param("proxy");
+            String toxic = req.param("toxic");
+            engine.toxic(proxy, toxic);
+            return json(200, toxicJson(engine.updateToxic(proxy, toxic, toxicSpec(readBody(req)))));
+        };
+        r.route("POST", "/proxies/{proxy}/toxics/{toxic}", updateToxic);
+        r.route("PATCH", "/proxies/{proxy}/toxics/{toxic}", updateToxic);
+        return guarded(r);
     }
 
-    private static List<String> segments(URI uri) {
-        List<String> parts = new ArrayList<>();
-        for (String s : uri.getPath().split("/")) {
-            if (!s.isEmpty()) {
-                parts.add(s);
-            }
-        }
-        return parts;
-    }
-
-    /** Returns the request's method if allowed, else answers 405 by throwing. */
-    private static String allow(HttpExchange ex, String... methods) {
-        String method = ex.getRequestMethod();
-        for (String m : methods) {
-            if (m.equals(method)) {
-                return m;
-            }
-        }
-        ex.getResponseHeaders().set("Allow", String.join(", ", methods));
-        throw new FaultEngineException(405, "method " + method + " not allowed on " + ex.getRequestURI().getPath()
-            + " (allowed: " + String.join(", ", methods) + ")");
+    /** The engine's refusals become the server's JSON errors with the engine's status. */
+    private static Router guarded(Router routes) {
+        return routes.mapErrors(e -> e instanceof FaultEngineException f ? new ApiError(f.status(), f.getMessage()) : null);
     }
 
     // ---- JSON in ----
 
-    private JsonNode readBody(HttpExchange ex) throws IOException {
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw FaultEngineException.badRequest("request body larger than " + MAX_BODY_BYTES + " bytes");
-        }
+    private JsonNode readBody(ApiRequest request) throws IOException {
+        byte[] bytes = request.body();
         if (bytes.length == 0) {
             throw FaultEngineException.badRequest("bad request body: empty (expected JSON)");
         }
@@ -286,6 +225,11 @@ public final class ToxiproxyHttpApi implements AutoCloseable {
             for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode v = e.getValue();
+                if (v.isIntegralNumber() && !v.canConvertToLong()) {
+                    // Reported as given: converting first would show a wrapped-around value.
+                    throw FaultEngineException.badRequest((body.hasNonNull("type") ? body.get("type").asText() + " " : "")
+                        + "attribute '" + e.getKey() + "' must be at most " + Long.MAX_VALUE + ", got " + v.bigIntegerValue());
+                }
                 attributes.put(e.getKey(), v.isIntegralNumber() ? (Object) v.longValue()
                     : v.isNumber() ? (Object) v.doubleValue()
                     : v.isNull() ? null
@@ -346,25 +290,7 @@ public final class ToxiproxyHttpApi implements AutoCloseable {
         return node;
     }
 
-    private void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-        sendText(ex, status, "application/json", json.writeValueAsString(body) + "\n");
-    }
-
-    private void sendError(HttpExchange ex, int status, String message) throws IOException {
-        ObjectNode body = json.createObjectNode().put("error", message).put("status", status);
-        send(ex, status, body);
-    }
-
-    private static void sendText(HttpExchange ex, int status, String contentType, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static void sendEmpty(HttpExchange ex, int status) throws IOException {
-        ex.sendResponseHeaders(status, -1);
+    private ApiReply json(int status, JsonNode body) throws JsonProcessingException {
+        return ApiReply.json(status, json.writeValueAsString(body));
     }
 }

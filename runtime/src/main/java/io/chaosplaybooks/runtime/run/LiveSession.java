@@ -151,7 +151,7 @@ public final class LiveSession implements AutoCloseable {
 
     /** Starts the load; a restart does not pre-fill again (the keys are there, and faults may be on). */
     private static void startLoad(RunEnvironment e, LoadProfile p, boolean prefill) throws RunException {
-        e.startLoad(LoadProfiles.of(p, 1.0).toBuilder().prefill(prefill).build(), event -> { });
+        e.startLoad(p.toBuilder().prefill(prefill).build(), event -> { });
     }
 
     /** Changes the load: the running engine stops and one with the new profile starts. */

@@ -8,6 +8,7 @@ import io.chaosplaybooks.dsl.plan.Units;
 import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.AsyncListener;
 import io.chaosplaybooks.runtime.exec.Clock;
+import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
 import io.chaosplaybooks.runtime.journal.Journal;
@@ -83,6 +84,11 @@ public final class PlaybookRunner {
              Outputs out = Outputs.open(env, scenarios, o, console)) {
             runStart = env.originNanos();
             stop.stage("metrics");
+            List<String> inexpressible = FaultBackend.inexpressible(env.backend(), scenarios);
+            if (!inexpressible.isEmpty()) {
+                throw new RunException("faults the " + env.backend().name() + " backend cannot run as written (run them on the embedded "
+                    + "engine, or leave their scenarios out with --scenario or --tags):\n  " + String.join("\n  ", inexpressible));
+            }
             env.watchServers(out.events);
             env.warmUp();
             out.events.on(runStart(env, playbook, scenarios, o));
@@ -194,8 +200,8 @@ public final class PlaybookRunner {
     }
 
     /** The playbook's load, bounded by the planned time plus a margin unless looping. */
-    private static io.chaosplaybooks.runtime.load.LoadProfile loadProfile(Playbook playbook, List<Scenario> scenarios, RunOptions o) {
-        var profile = LoadProfiles.of(playbook.load(), o.timeScale());
+    private static io.chaosplaybooks.dsl.plan.LoadProfile loadProfile(Playbook playbook, List<Scenario> scenarios, RunOptions o) {
+        var profile = playbook.load().timeScaled(o.timeScale());
         if (o.iterations() == 0) return profile;
         long nanos = Math.round(PlanTimeline.of(scenarios).total().toNanos() * o.timeScale()) * o.iterations();
         return profile.toBuilder().duration(Duration.ofNanos(nanos).plusSeconds(120)).build();

@@ -13,7 +13,7 @@ import io.chaosplaybooks.runtime.exec.TargetResolver;
 import io.chaosplaybooks.runtime.faults.EmbeddedBackend;
 import io.chaosplaybooks.runtime.faults.ToxiproxyBackend;
 import io.chaosplaybooks.runtime.load.LoadEngine;
-import io.chaosplaybooks.runtime.load.LoadProfile;
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.runtime.load.ServerEndpoint;
 import io.chaosplaybooks.runtime.targets.ProvisionedTargets;
 import io.chaosplaybooks.runtime.targets.TargetKind;

@@ -5,8 +5,7 @@ import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.FaultType;
 import io.chaosplaybooks.dsl.plan.SourcePos;
 import io.chaosplaybooks.runtime.exec.FaultBackend;
-import io.chaosplaybooks.runtime.proxy.FaultEngine;
-import io.chaosplaybooks.runtime.proxy.ProxySpec;
+import io.chaosplaybooks.runtime.proxy.ProxyInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,31 +26,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What every fault backend must do, on real sockets: proxies pass bytes, faults take effect when
  * applied and stop when removed, cleanup leaves nothing of the run, and nothing else is touched.
+ * The server is looked at the way a Toxiproxy client sees it ({@link #proxies()}), so the same suite
+ * runs against the embedded engine, its HTTP API, and any Toxiproxy ({@code CHAOS_TOXIPROXY_URL}).
  * Timing assertions carry a stated tolerance (shared 2-core machine).
  */
 abstract class FaultBackendContract {
-    /** The engine behind the backend, to look at what is left; the backend under test talks to it its own way. */
-    protected FaultEngine engine;
     protected FaultBackend backend;
+    protected String runId;
     private EchoServer echo;
 
-    protected abstract FaultBackend createBackend(FaultEngine engine, String runId) throws Exception;
+    protected abstract FaultBackend createBackend(String runId) throws Exception;
+
+    /** Every proxy on the server with its toxics, as {@code GET /proxies} shows them. */
+    protected abstract Map<String, ProxyInfo> proxies() throws Exception;
+
+    /** Creates a proxy that is not the backend's (someone else's on a shared server). */
+    protected abstract void createOtherProxy(String name, String upstream) throws Exception;
+
+    protected abstract void deleteOtherProxy(String name) throws Exception;
 
     protected void stopServing() {}
 
     @BeforeEach
     void start() throws Exception {
-        engine = new FaultEngine();
         echo = new EchoServer();
-        backend = createBackend(engine, "run1");
+        runId = "contract" + Long.toHexString(System.nanoTime() & 0xffffff);
+        backend = createBackend(runId);
     }
 
     @AfterEach
     void stop() throws Exception {
         backend.close();
         stopServing();
-        engine.close();
         echo.close();
+    }
+
+    private Map<String, ProxyInfo> ofThisRun() throws Exception {
+        Map<String, ProxyInfo> mine = new java.util.TreeMap<>();
+        proxies().forEach((name, p) -> { if (name.startsWith(runId + "-")) mine.put(name, p); });
+        return mine;
     }
 
     static Fault fault(FaultType type, Map<String, Number> attributes) {
@@ -126,31 +139,179 @@ abstract class FaultBackendContract {
         }
     }
 
+    /** Reads within 2 s: the echoed bytes, or the end of the connection; never silence. */
+    static String answerOrEnd(Socket s) throws IOException {
+        s.setSoTimeout(2000);
+        try {
+            byte[] b = s.getInputStream().readNBytes(4);
+            return b.length == 0 ? "end" : new String(b);
+        } catch (SocketTimeoutException e) {
+            return "silence";
+        } catch (IOException e) {
+            return "end";
+        }
+    }
+
+    @Test
+    void aHealedPartitionLeavesNoConnectionHangingAndNewOnesWork() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        try (Socket s = connect(listen)) {
+            roundTrip(s);
+            var h = backend.apply("server-1", fault(FaultType.PACKET_LOSS, Map.of("rate", 1.0)));
+            s.setSoTimeout(700);
+            s.getOutputStream().write("ping".getBytes());
+            assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read());
+            backend.remove(h);
+            // The held bytes arrive (TCP retransmitted them) or the connection ends (their loss is known): no silence.
+            String after = answerOrEnd(s);
+            assertTrue(after.equals("ping") || after.equals("end"), "old connection after the heal: " + after);
+        }
+        try (Socket s = connect(listen)) {
+            assertTrue(roundTrip(s) < 1000);
+        }
+    }
+
+    @Test
+    void aPartialLossIsAppliedOrRefusedBeforeTheRun() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        Fault loss = fault(FaultType.PACKET_LOSS, Map.of("rate", 0.05));
+        var refused = backend.cannotExpress(loss);
+        if (refused.isPresent()) {
+            assertTrue(refused.get().contains("packetLoss(5%)") && refused.get().contains("cannot be expressed"), refused.get());
+            return;
+        }
+        backend.apply("server-1", loss);
+        try (Socket s = connect(listen)) {
+            for (int i = 0; i < 5; i++) roundTrip(s); // delayed at times (retransmissions), never lost
+        }
+    }
+
+    @Test
+    void bandwidthZeroStallsAndItsRemovalDeliversWhatWasHeld() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        try (Socket s = connect(listen)) {
+            var h = backend.apply("server-1", fault(FaultType.BANDWIDTH, Map.of("rate", 0)));
+            s.setSoTimeout(700);
+            s.getOutputStream().write("ping".getBytes());
+            assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read());
+            backend.remove(h);
+            assertEquals("ping", answerOrEnd(s));
+        }
+    }
+
+    @Test
+    void downClosesOpenConnections() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        try (Socket s = connect(listen)) {
+            roundTrip(s);
+            backend.apply("server-1", fault(FaultType.DOWN, Map.of()));
+            s.getOutputStream().write("ping".getBytes());
+            assertEquals("end", answerOrEnd(s));
+        }
+    }
+
+    @Test
+    void aTimeoutDropsDataThenClosesTheConnection() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        try (Socket s = connect(listen)) {
+            roundTrip(s);
+            backend.apply("server-1", fault(FaultType.TIMEOUT, Map.of("timeout", 300)));
+            s.getOutputStream().write("ping".getBytes());
+            assertEquals("end", answerOrEnd(s));
+        }
+    }
+
+    @Test
+    void aToxicityOfZeroLeavesEveryConnectionAlone() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        backend.apply("server-1", fault(FaultType.LATENCY, Map.of("latency", 3000, "jitter", 0)).withToxicity(0.0));
+        try (Socket s = connect(listen)) {
+            long t = roundTrip(s);
+            // Far below the toxic's 3 s even on a loaded machine: the toxic was not on this connection.
+            assertTrue(t < 1500, "round trip with a latency toxic of toxicity 0: " + t + " ms");
+        }
+    }
+
+    @Test
+    void limitDataPassesThatManyBytesThenCloses() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        backend.apply("server-1", fault(FaultType.LIMIT_DATA, Map.of("bytes", 6)).withDirection(Direction.DOWNSTREAM));
+        try (Socket s = connect(listen)) {
+            s.getOutputStream().write("pingpong".getBytes());
+            s.setSoTimeout(2000);
+            assertEquals("pingpo", new String(s.getInputStream().readAllBytes()));
+        }
+    }
+
+    @Test
+    void resetPeerResetsTheConnectionOnItsFirstData() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        backend.apply("server-1", fault(FaultType.RESET_PEER, Map.of("timeout", 0)));
+        try (Socket s = connect(listen)) {
+            s.getOutputStream().write("ping".getBytes());
+            s.setSoTimeout(2000);
+            var e = assertThrows(IOException.class, () -> s.getInputStream().read());
+            assertTrue(e.getMessage().toLowerCase().contains("reset"), e.getMessage());
+        }
+    }
+
+    @Test
+    void slicedDataArrivesWhole() throws Exception {
+        String listen = backend.addProxy("server-1", echo.address());
+        backend.apply("server-1", fault(FaultType.SLICER, Map.of("average_size", 2, "size_variation", 1, "delay", 1000)));
+        try (Socket s = connect(listen)) {
+            byte[] data = "sliced into pieces".getBytes();
+            s.getOutputStream().write(data);
+            assertEquals(new String(data), new String(s.getInputStream().readNBytes(data.length)));
+        }
+    }
+
+    @Test
+    void aProxyWhoseServerIsDownAcceptsThenCloses() throws Exception {
+        int dead;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = free.getLocalPort();
+        }
+        String listen = backend.addProxy("server-1", "127.0.0.1:" + dead);
+        try (Socket s = connect(listen)) {
+            s.getOutputStream().write("ping".getBytes());
+            assertEquals("end", answerOrEnd(s));
+        }
+    }
+
     @Test
     void removeAllThenCloseLeaveNothingOfTheRunAndTouchNothingElse() throws Exception {
-        engine.createProxy(ProxySpec.of("someone-elses", "127.0.0.1:0", echo.address()));
-        backend.addProxy("server-1", echo.address());
-        backend.addProxy("server-2", echo.address());
-        backend.apply("server-1", fault(FaultType.LATENCY, Map.of("latency", 10, "jitter", 0)));
-        backend.apply("server-2", new Fault(FaultType.BANDWIDTH, Map.of("rate", 10), Direction.BOTH, 0.5, SourcePos.UNKNOWN));
-        backend.apply("server-2", fault(FaultType.DOWN, Map.of()));
-        assertEquals(3, engine.proxies().size());
-        backend.removeAll();
-        engine.proxies().values().forEach(p -> {
-            assertTrue(p.toxics().isEmpty(), "toxics left on " + p.name() + ": " + p.toxics());
-            assertTrue(p.enabled(), p.name() + " left disabled");
-        });
-        backend.close();
-        assertEquals(java.util.Set.of("someone-elses"), engine.proxies().keySet());
+        String other = "other-" + runId;
+        createOtherProxy(other, echo.address());
+        try {
+            backend.addProxy("server-1", echo.address());
+            backend.addProxy("server-2", echo.address());
+            backend.apply("server-1", fault(FaultType.LATENCY, Map.of("latency", 10, "jitter", 0)));
+            backend.apply("server-2", new Fault(FaultType.BANDWIDTH, Map.of("rate", 10), Direction.BOTH, 0.5, SourcePos.UNKNOWN));
+            backend.apply("server-2", fault(FaultType.DOWN, Map.of()));
+            assertEquals(2, ofThisRun().size());
+            assertEquals(3, ofThisRun().values().stream().mapToInt(p -> p.toxics().size()).sum());
+            backend.removeAll();
+            for (ProxyInfo p : ofThisRun().values()) {
+                assertTrue(p.toxics().isEmpty(), "toxics left on " + p.name() + ": " + p.toxics());
+                assertTrue(p.enabled(), p.name() + " left disabled");
+            }
+            backend.close();
+            assertEquals(Map.of(), ofThisRun());
+            assertTrue(proxies().containsKey(other), "someone else's proxy was deleted");
+        } finally {
+            deleteOtherProxy(other);
+        }
     }
 
     @Test
     void everyNameCarriesTheRunId() throws Exception {
         backend.addProxy("server-1", echo.address());
         backend.apply("server-1", fault(FaultType.SLOW_CLOSE, Map.of("delay", 100)));
-        var p = engine.proxies().values().iterator().next();
-        assertTrue(p.name().startsWith("run1-"), p.name());
-        assertTrue(p.toxics().get(0).name().startsWith("run1-"), p.toxics().get(0).name());
+        ProxyInfo p = ofThisRun().values().iterator().next();
+        assertEquals(runId + "-server-1", p.name());
+        assertEquals(1, p.toxics().size());
+        assertTrue(p.toxics().get(0).name().startsWith(runId + "-"), p.toxics().get(0).name());
     }
 
     @Test

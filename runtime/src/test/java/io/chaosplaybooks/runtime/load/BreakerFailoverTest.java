@@ -1,6 +1,10 @@
 package io.chaosplaybooks.runtime.load;
 
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.runtime.metrics.LoadMetricNames;
+import io.chaosplaybooks.runtime.proxy.FaultEngine;
+import io.chaosplaybooks.runtime.proxy.ProxySpec;
+import io.chaosplaybooks.runtime.proxy.ToxicSpec;
 import io.chaosplaybooks.runtime.targets.ProvisionedTargets;
 import io.chaosplaybooks.runtime.targets.Targets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
@@ -18,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A blackholed server: its breaker opens within the window, its keys fail over, traffic concentrates
- * on the healthy servers, and the breaker closes once the fault is gone. The fault comes from a
- * test proxy in front of server-1 (the embedded fault engine is built in parallel).
+ * on the healthy servers, and the breaker closes once the fault is gone. The fault comes from the
+ * embedded fault engine's proxy in front of server-1.
  */
 @Timeout(120)
 class BreakerFailoverTest {
@@ -35,15 +40,10 @@ class BreakerFailoverTest {
     void blackholedServerOpensFailsOverAndRecovers() throws Exception {
         try (ProvisionedTargets backends = TestServers.memcachedInstalled()
                 ? Targets.startLocalMemcached(3, l -> {}) : Targets.startStandIns(3, l -> {});
-             FaultyTcpProxy proxy = new FaultyTcpProxy("127.0.0.1", backends.servers().get(0).port())) {
-            List<ServerEndpoint> servers = new ArrayList<>(backends.servers());
-            servers.set(0, new ServerEndpoint("server-1", "127.0.0.1", proxy.port()));
-            BreakerSettings breaker = BreakerSettings.defaults()
-                .withFailureRateThreshold(0.5)
-                .withSlowCalls(1.0, Duration.ofSeconds(10))
-                .withWaitInOpenState(OPEN_WAIT)
-                .withHalfOpenCalls(3)
-                .withWindow(BreakerSettings.WindowType.COUNT_BASED, 20, 10);
+             FaultEngine faults = new FaultEngine()) {
+            List<ServerEndpoint> servers = proxyFirst(backends, faults);
+            // failure rate 0.5 over 20 calls once 10 were seen, 3 probes, slow calls beyond 10 s only
+            var breaker = new LoadProfile.Breaker(0.5, OPEN_WAIT, 20, 10, 3, Duration.ofSeconds(10), 1.0);
             LoadProfile profile = LoadProfile.builder().clients(8).keys(3_000).timeout(TIMEOUT)
                 .breaker(breaker).duration(Duration.ofSeconds(60)).build();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -58,7 +58,7 @@ class BreakerFailoverTest {
                 assertEquals(BreakerState.CLOSED, engine.breakerStates().get("server-1"));
 
                 Instant faultAt = Instant.now();
-                proxy.mode(FaultyTcpProxy.Mode.BLACKHOLE);
+                faults.addToxic("server-1", ToxicSpec.of("timeout", "upstream", Map.of("timeout", 0)));
                 // 10 calls with 8 workers, each failing after the 100 ms timeout: well under a second;
                 // 5 s is the stated tolerance for a shared, busy machine.
                 waitFor(() -> opened(engine, "server-1"), Duration.ofSeconds(5), "server-1's breaker to open");
@@ -80,7 +80,7 @@ class BreakerFailoverTest {
                 assertTrue(registry.get(LoadMetricNames.FAILOVERS).tag(LoadMetricNames.TAG_SERVER, "server-1").counter().count() > 0);
 
                 Instant healedAt = Instant.now();
-                proxy.mode(FaultyTcpProxy.Mode.FORWARD);
+                faults.removeToxic("server-1", "timeout_upstream");
                 // Closes at the next half-open probe after the fault: within the open wait plus a
                 // probe round; 10 s is the stated tolerance.
                 waitFor(() -> engine.breakerStates().get("server-1") == BreakerState.CLOSED
@@ -107,11 +107,9 @@ class BreakerFailoverTest {
     void aServerThatGoesDownFailsOverAndIsUsedAgainWhenItIsBack() throws Exception {
         try (ProvisionedTargets backends = TestServers.memcachedInstalled()
                 ? Targets.startLocalMemcached(2, l -> {}) : Targets.startStandIns(2, l -> {});
-             FaultyTcpProxy proxy = new FaultyTcpProxy("127.0.0.1", backends.servers().get(0).port())) {
-            List<ServerEndpoint> servers = new ArrayList<>(backends.servers());
-            servers.set(0, new ServerEndpoint("server-1", "127.0.0.1", proxy.port()));
-            BreakerSettings breaker = BreakerSettings.defaults().withWaitInOpenState(OPEN_WAIT).withHalfOpenCalls(3)
-                .withWindow(BreakerSettings.WindowType.COUNT_BASED, 20, 10);
+             FaultEngine faults = new FaultEngine()) {
+            List<ServerEndpoint> servers = proxyFirst(backends, faults);
+            var breaker = new LoadProfile.Breaker(0.5, OPEN_WAIT, 20, 10, 3, Duration.ofMillis(100), 1.0);
             LoadProfile profile = LoadProfile.builder().clients(4).keys(1_000).timeout(TIMEOUT)
                 .breaker(breaker).duration(Duration.ofSeconds(60)).build();
             List<LoadWindow> windows = new CopyOnWriteArrayList<>();
@@ -119,7 +117,7 @@ class BreakerFailoverTest {
                 engine.addWindowListener(windows::add);
                 engine.start();
                 waitFor(() -> windows.size() >= 1, Duration.ofSeconds(10), "a healthy window");
-                proxy.mode(FaultyTcpProxy.Mode.DOWN);
+                faults.updateProxy("server-1", new ProxySpec(null, null, null, false));
                 waitFor(() -> opened(engine, "server-1"), Duration.ofSeconds(5), "server-1's breaker to open");
                 int from = windows.size();
                 waitFor(() -> windows.size() >= from + 2, Duration.ofSeconds(10), "a window while down");
@@ -129,7 +127,7 @@ class BreakerFailoverTest {
                 assertTrue(down.total().errorRate() < 0.05, "failover keeps errors low: " + down.total());
 
                 Instant backAt = Instant.now();
-                proxy.mode(FaultyTcpProxy.Mode.FORWARD);
+                faults.updateProxy("server-1", new ProxySpec(null, null, null, true));
                 // xmemcached reconnects in the background (heal interval 250 ms here); the next
                 // half-open probes then succeed. 10 s is the stated tolerance.
                 waitFor(() -> engine.breakerTransitions().stream().anyMatch(t -> t.server().equals("server-1")
@@ -140,6 +138,14 @@ class BreakerFailoverTest {
                 assertTrue(share(windows.get(after + 1), "server-1") > 0.2, "server-1 serves its keys again");
             }
         }
+    }
+
+    /** The servers with server-1 reached through a proxy of {@code faults}. */
+    private static List<ServerEndpoint> proxyFirst(ProvisionedTargets backends, FaultEngine faults) {
+        List<ServerEndpoint> servers = new ArrayList<>(backends.servers());
+        int port = faults.createProxy(ProxySpec.of("server-1", "127.0.0.1:0", "127.0.0.1:" + servers.get(0).port())).listenPort();
+        servers.set(0, new ServerEndpoint("server-1", "127.0.0.1", port));
+        return servers;
     }
 
     private static boolean opened(LoadEngine engine, String server) {

@@ -1,5 +1,6 @@
 package io.chaosplaybooks.runtime.load;
 
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.runtime.metrics.LoadMetricNames;
 import io.chaosplaybooks.runtime.targets.ProvisionedTargets;
 import io.micrometer.core.instrument.Counter;
@@ -37,7 +38,7 @@ class LoadEngineTest {
     void mixIsHonouredAndEveryGetHitsAfterPrefill(TestServers kind) throws Exception {
         try (ProvisionedTargets targets = kind.start(3)) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            LoadProfile profile = bounded().mix(new OperationMix(0.8, 0.2, 0)).build();
+            LoadProfile profile = bounded().mix(Map.of("get", 0.8, "set", 0.2)).build();
             List<LoadWindow> windows = new CopyOnWriteArrayList<>();
             Map<String, Map<String, Long>> statsBefore = new java.util.HashMap<>();
             for (ServerEndpoint s : targets.servers()) {
@@ -94,7 +95,7 @@ class LoadEngineTest {
     void deletesMakeMissesAndEverySetIsCounted(TestServers kind) throws Exception {
         try (ProvisionedTargets targets = kind.start(2)) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            LoadProfile profile = bounded().keys(200).mix(new OperationMix(5, 3, 2)).valueSize(10, 2000).build();
+            LoadProfile profile = bounded().keys(200).mix(Map.of("get", 5.0, "set", 3.0, "delete", 2.0)).valueSize(10, 2000).build();
             try (LoadEngine engine = new LoadEngine(targets.servers(), profile, registry)) {
                 engine.start();
                 assertTrue(engine.awaitCompletion(Duration.ofSeconds(90)));
@@ -115,7 +116,7 @@ class LoadEngineTest {
     @EnumSource(TestServers.class)
     void withoutPrefillGetsMissUntilWritten(TestServers kind) throws Exception {
         try (ProvisionedTargets targets = kind.start(1)) {
-            LoadProfile profile = bounded().prefill(false).keys(50_000).mix(new OperationMix(1, 0, 0)).maxOperations(2_000).build();
+            LoadProfile profile = bounded().prefill(false).keys(50_000).mix(Map.of("get", 1.0)).maxOperations(2_000).build();
             try (LoadEngine engine = new LoadEngine(targets.servers(), profile, new SimpleMeterRegistry())) {
                 engine.start();
                 assertTrue(engine.awaitCompletion(Duration.ofSeconds(60)));

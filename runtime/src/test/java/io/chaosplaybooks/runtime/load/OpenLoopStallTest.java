@@ -1,5 +1,9 @@
 package io.chaosplaybooks.runtime.load;
 
+import io.chaosplaybooks.dsl.plan.LoadProfile;
+import io.chaosplaybooks.runtime.proxy.FaultEngine;
+import io.chaosplaybooks.runtime.proxy.ProxySpec;
+import io.chaosplaybooks.runtime.proxy.ToxicSpec;
 import io.chaosplaybooks.runtime.targets.ProvisionedTargets;
 import io.chaosplaybooks.runtime.targets.Targets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -28,21 +33,25 @@ class OpenLoopStallTest {
     void aStallShowsInTheOpenLoopPercentiles() throws Exception {
         try (ProvisionedTargets backend = TestServers.memcachedInstalled()
                 ? Targets.startLocalMemcached(1, l -> {}) : Targets.startStandIns(1, l -> {});
-             FaultyTcpProxy proxy = new FaultyTcpProxy("127.0.0.1", backend.servers().get(0).port())) {
+             FaultEngine faults = new FaultEngine()) {
+            int port = faults.createProxy(ProxySpec.of("server-1", "127.0.0.1:0",
+                "127.0.0.1:" + backend.servers().get(0).port())).listenPort();
             // The timeout and slow-call threshold are far above the stall: this is about latency
             // accounting, not the breaker.
-            BreakerSettings noTrip = BreakerSettings.defaults().withSlowCalls(1.0, Duration.ofSeconds(30));
+            var d = LoadProfile.Breaker.defaults();
+            var noTrip = new LoadProfile.Breaker(d.failureRate(), d.openFor(), d.window(), d.minimumCalls(), d.halfOpenCalls(), Duration.ofSeconds(30), 1.0);
             double rate = 400;
             Duration run = Duration.ofSeconds(5);
             LoadProfile profile = LoadProfile.builder().ratePerSecond(rate).clients(32).keys(1_000)
                 .timeout(Duration.ofSeconds(10)).breaker(noTrip).duration(run).build();
-            try (LoadEngine engine = new LoadEngine(List.of(new ServerEndpoint("server-1", "127.0.0.1", proxy.port())),
+            try (LoadEngine engine = new LoadEngine(List.of(new ServerEndpoint("server-1", "127.0.0.1", port)),
                     profile, new SimpleMeterRegistry())) {
                 engine.start();
                 Thread.sleep(2_000);
-                proxy.mode(FaultyTcpProxy.Mode.STALL);
+                // bandwidth 0 holds the requests until the toxic is removed
+                faults.addToxic("server-1", ToxicSpec.of("bandwidth", "upstream", Map.of("rate", 0)));
                 Thread.sleep(STALL.toMillis());
-                proxy.mode(FaultyTcpProxy.Mode.FORWARD);
+                faults.removeToxic("server-1", "bandwidth_upstream");
                 assertTrue(engine.awaitCompletion(Duration.ofSeconds(30)));
                 ServerWindow total = engine.snapshot().total();
                 LatencySummary latency = total.latency();

@@ -1,7 +1,7 @@
 package io.chaosplaybooks.runtime.metrics;
 
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.runtime.load.LoadEngine;
-import io.chaosplaybooks.runtime.load.LoadProfile;
 import io.chaosplaybooks.runtime.targets.ProvisionedTargets;
 import io.chaosplaybooks.runtime.targets.Targets;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -25,13 +25,17 @@ final class Http {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    Response send(String method, String path, String body) throws IOException, InterruptedException {
+    /** {@code headers}: name, value, name, value, … */
+    Response send(String method, String path, String body, String... headers) throws IOException, InterruptedException {
         HttpRequest.BodyPublisher publisher = body == null
             ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(10))
-            .method(method, publisher)
-            .build();
+            .method(method, publisher);
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.body());
     }

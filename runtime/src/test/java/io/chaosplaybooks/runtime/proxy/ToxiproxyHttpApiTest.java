@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -215,6 +216,25 @@ class ToxiproxyHttpApiTest {
         GET    | /reset                          | ''                                                           | 405
         POST   | /version                        | '{}'                                                         | 405
         DELETE | /proxies/cache/toxics           | ''                                                           | 405
+        POST   | /proxies                        | '{"name":"x","listen":"999.1.1.1:0","upstream":"127.0.0.1:1"}' | 400
+        POST   | /proxies                        | '{"name":"x","listen":"no-such-host.invalid:0","upstream":"127.0.0.1:1"}' | 400
+        POST   | /proxies                        | '{"name":"x","listen":"127.0.0.1:70000","upstream":"127.0.0.1:1"}' | 400
+        POST   | /proxies                        | '{"name":"x","upstream":"127.0.0.1:99999"}'                  | 400
+        POST   | /proxies                        | '{"name":123,"upstream":"127.0.0.1:1"}'                      | 400
+        POST   | /proxies                        | '{"name":"x","upstream":"127.0.0.1:1","enabled":"yes"}'      | 400
+        POST   | /proxies                        | '[]'                                                         | 400
+        POST   | /proxies                        | ''                                                           | 400
+        POST   | /populate                       | '{"name":"x","upstream":"127.0.0.1:1"}'                      | 400
+        POST   | /proxies/cache                  | '{"listen":"999.1.1.1:0"}'                                   | 400
+        POST   | /proxies/cache/toxics           | '{"type":"latency","attributes":{"latency":9223372036854775808}}' | 400
+        POST   | /proxies/cache/toxics           | '{"type":"bandwidth","attributes":{"rate":18446744073709551616}}' | 400
+        POST   | /proxies/cache/toxics           | '{"type":"timeout","attributes":{"timeout":1e400}}'          | 400
+        POST   | /proxies/cache/toxics           | '{"type":"latency","attributes":{"latency":1.5}}'            | 400
+        POST   | /proxies/cache/toxics           | '{"type":"latency","toxicity":"high"}'                       | 400
+        POST   | /proxies/cache/toxics           | '{"type":"latency","attributes":[1]}'                        | 400
+        POST   | /proxies/cache/toxics           | '{"type":"noop","attributes":{"latency":1}}'                 | 400
+        POST   | /proxies/cache/toxics/existing  | '{"attributes":{"latency":9223372036854775808}}'             | 400
+        GET    | /nosuch                         | ''                                                           | 404
         """)
     void badInputGetsItsStatus(String method, String path, String body, int expected) throws Exception {
         http.post("/proxies", createBody("cache"));
@@ -228,6 +248,90 @@ class ToxiproxyHttpApiTest {
         assertEquals(1, cache.get("toxics").size());
         assertEquals(1, cache.get("toxics").get(0).get("attributes").get("latency").asInt());
         assertEquals(1.0, cache.get("toxics").get(0).get("toxicity").asDouble());
+    }
+
+    @Test
+    void aNumberTooLargeIsReportedAsGiven() throws Exception {
+        http.post("/proxies", createBody("cache"));
+        Http.Response r = http.post("/proxies/cache/toxics", "{\"type\":\"latency\",\"attributes\":{\"latency\":9223372036854775808}}");
+        assertEquals(400, r.status());
+        String error = r.json().get("error").asText();
+        assertTrue(error.contains("got 9223372036854775808") && !error.contains("-9223372036854775808"), error);
+    }
+
+    @Test
+    void aListenHostThatDoesNotResolveIsA400Sentence() throws Exception {
+        Http.Response r = http.post("/proxies", "{\"name\":\"x\",\"listen\":\"999.1.1.1:0\",\"upstream\":\"" + echo.address() + "\"}");
+        assertEquals(400, r.status(), r.body());
+        String error = r.json().get("error").asText();
+        assertTrue(error.contains("'999.1.1.1'") && !error.contains("Exception"), error);
+        assertEquals(404, http.get("/proxies/x").status());
+    }
+
+    @Test
+    void noopToxicPassesDataUnchanged() throws Exception {
+        JsonNode p = http.post("/proxies", createBody("cache")).json();
+        Http.Response added = http.post("/proxies/cache/toxics", "{\"type\":\"noop\",\"stream\":\"upstream\"}");
+        assertEquals(200, added.status(), added.body());
+        assertEquals("noop_upstream", added.json().get("name").asText());
+        assertEquals(0, added.json().get("attributes").size());
+        http.post("/proxies/cache/toxics", "{\"type\":\"noop\"}");
+        assertEquals(2, http.get("/proxies/cache/toxics").json().size());
+        int port = Integer.parseInt(p.get("listen").asText().split(":")[1]);
+        byte[] sent = new byte[256 * 1024];
+        new java.util.Random(16).nextBytes(sent);
+        try (Socket s = Sockets.connect(port)) {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    s.getOutputStream().write(sent);
+                } catch (IOException ignored) {
+                    // the read below fails and says so
+                }
+            });
+            assertArrayEquals(sent, Sockets.readExactly(s, sent.length));
+            writer.join();
+        }
+        assertEquals(204, http.delete("/proxies/cache/toxics/noop_upstream").status());
+    }
+
+    private static final String CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+    @Test
+    void aWebPageCannotDriveTheApi() throws Exception {
+        // What a page's fetch(…, {method: "POST", body: …}) sends: text/plain needs no preflight.
+        Http.Response post = http.send("POST", "/proxies", createBody("evil"),
+            "User-Agent", CHROME, "Content-Type", "text/plain;charset=UTF-8", "Origin", "http://evil.example");
+        assertEquals(403, post.status(), post.body());
+        assertEquals("User agent not allowed", post.json().get("error").asText());
+        assertEquals(403, http.send("GET", "/proxies", null, "User-Agent", CHROME).status());
+        // A client that hides its User-Agent but carries a foreign Origin changes nothing either.
+        Http.Response foreign = http.send("POST", "/proxies", createBody("evil"), "Origin", "http://evil.example");
+        assertEquals(403, foreign.status(), foreign.body());
+        assertEquals(404, http.get("/proxies/evil").status());
+        assertEquals(0, http.get("/proxies").json().size());
+    }
+
+    @Test
+    void clientsThatNeverFinishTheirHeadersDoNotLockTheApi() throws Exception {
+        java.util.List<Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                Socket s = Sockets.connect(api.port());
+                s.getOutputStream().write("GET /proxies HTTP/1.1\r\nHost: x\r\n".getBytes());
+                slow.add(s);
+            }
+            http.get("/version");
+            long t0 = System.nanoTime();
+            Http.Response r = http.post("/proxies", createBody("cache"));
+            assertEquals(201, r.status(), r.body());
+            // Tolerance: ~1 ms here; a locked API never answers (the client gives up after 10 s).
+            double millis = Sockets.millisSince(t0);
+            assertTrue(millis < 1_000, millis + " ms");
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,56 @@
+package io.chaosplaybooks.runtime.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Checks a request before it is routed. A web page the user opens must not drive the API
+ * (a fetch from any site can reach a loopback port): browsers are refused by User-Agent as
+ * Toxiproxy refuses them, and a state-changing request that a browser marks as coming from
+ * another origin is refused even if its User-Agent hides it. Off loopback a bearer token is the
+ * only thing between the network and the API.
+ */
+final class RequestGuard {
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final ServerSettings settings;
+    private final byte[] expectedAuthorization;
+
+    RequestGuard(ServerSettings settings) {
+        this.settings = settings;
+        this.expectedAuthorization = settings.bearerToken() == null ? null
+            : ("Bearer " + settings.bearerToken()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Throws the {@link ApiError} that refuses the request, or returns if it may go on. */
+    void check(String method, Function<String, String> header) {
+        String agent = header.apply("User-Agent");
+        if (settings.refuseBrowsers() && agent != null && agent.startsWith("Mozilla/")) {
+            throw new ApiError(403, "User agent not allowed");
+        }
+        if (expectedAuthorization != null) {
+            String given = header.apply("Authorization");
+            // Constant-time comparison: the answer's timing must not reveal how much of a guess was right.
+            if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
+                throw new ApiError(401, given == null ? "missing Authorization: Bearer <token>" : "wrong bearer token",
+                    Map.of("WWW-Authenticate", "Bearer"));
+            }
+        }
+        if (!SAFE_METHODS.contains(method)) {
+            String origin = header.apply("Origin");
+            String host = header.apply("Host");
+            if (origin != null && (host == null || !origin.toLowerCase(Locale.ROOT).equals("http://" + host.toLowerCase(Locale.ROOT)))) {
+                throw new ApiError(403, "cross-origin request refused: " + method + " from Origin " + origin
+                    + " (only this server's own origin may change state)");
+            }
+            String site = header.apply("Sec-Fetch-Site");
+            if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+                throw new ApiError(403, "cross-origin request refused: " + method + " with Sec-Fetch-Site " + site);
+            }
+        }
+    }
+}
