@@ -19,6 +19,7 @@ import io.chaosplaybooks.runtime.report.JsonReport;
 import io.chaosplaybooks.runtime.report.RunSummary;
 import io.chaosplaybooks.runtime.run.PlaybookRunner;
 import io.chaosplaybooks.runtime.run.RunOptions;
+import io.chaosplaybooks.runtime.run.StopRequest;
 import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
 
 import java.io.IOException;
@@ -152,7 +153,8 @@ final class RunCommand implements Callable<Integer> {
             metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console);
         PlaybookRunner.Result result;
         // A RunException (exit 3) or Interruptible.Stopped (exit 130) goes to ChaosCommand's mapper as it is.
-        result = Interruptible.run("chaos-run", () -> new PlaybookRunner().run(pb, options), console);
+        StopRequest stop = new StopRequest();
+        result = Interruptible.run("chaos-run", () -> new PlaybookRunner(stop).run(pb, options), console, stop);
         RunSummary summary = result.summary();
         printSummary(summary, console);
         try {

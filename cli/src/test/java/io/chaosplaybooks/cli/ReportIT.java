@@ -113,6 +113,15 @@ class ReportIT {
         assertEquals(1, bad.out().lines().count(), "one line, no stack trace: " + bad.out());
         assertFalse(Files.exists(dir.resolve("bad.html")));
 
+        // A journal cut mid-line (the disk filled, the run was killed): the line that stops short is named.
+        Files.writeString(dir.resolve("cut.jsonl"), "{\"event\":\"run-start\",\"runId\":\"x\"}\n{\"event\":\"scenario-start\",\"scenario\":\"a\",\"plannedMs\":0.0,\"actualMs\":0.0}\n"
+            + "{\"event\":\"load-second\",\"startMs\":0.0,\"opsPerSecond\":10");
+        Run cut = chaos(dir, List.of(), "report", "cut.jsonl");
+        assertEquals(ExitCodes.INVALID, cut.exit(), cut.out());
+        assertTrue(cut.out().startsWith("chaos: cut.jsonl:3: not JSON ("), cut.out());
+        assertEquals(1, cut.out().lines().count(), "one line, no stack trace: " + cut.out());
+        assertFalse(Files.exists(dir.resolve("cut.html")));
+
         Run help = chaos(dir, List.of(), "report", "--help");
         assertEquals(0, help.exit(), help.out());
         assertTrue(help.out().contains("chaos report run.jsonl -o report.html"), help.out());

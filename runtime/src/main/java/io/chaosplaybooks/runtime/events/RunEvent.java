@@ -32,7 +32,8 @@ import java.util.Map;
     @JsonSubTypes.Type(RunEvent.ScenarioEnd.class), @JsonSubTypes.Type(RunEvent.BreakerChange.class),
     @JsonSubTypes.Type(RunEvent.LoadSecond.class), @JsonSubTypes.Type(RunEvent.ExpectationResult.class),
     @JsonSubTypes.Type(RunEvent.Verdict.class), @JsonSubTypes.Type(RunEvent.RunEnd.class),
-    @JsonSubTypes.Type(RunEvent.RunStopped.class), @JsonSubTypes.Type(RunEvent.Paused.class), @JsonSubTypes.Type(RunEvent.Resumed.class)})
+    @JsonSubTypes.Type(RunEvent.RunStopped.class), @JsonSubTypes.Type(RunEvent.Paused.class), @JsonSubTypes.Type(RunEvent.Resumed.class),
+    @JsonSubTypes.Type(RunEvent.ServerLost.class)})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface RunEvent {
     /** The journal's format; a journal without it (the first tool's) is schema 1. */
@@ -200,4 +201,8 @@ public sealed interface RunEvent {
 
     @JsonTypeName("resumed")
     record Resumed(String by, double actualMs) implements RunEvent {}
+
+    /** A server of the run stopped accepting connections (exited, killed, unreachable): said once per server. */
+    @JsonTypeName("server-lost")
+    record ServerLost(String server, String address, String reason, double actualMs) implements RunEvent {}
 }

@@ -83,6 +83,7 @@ final class ConsoleStatus implements RunListener {
                 faults.remove(e.server());
                 if (!quiet) line(String.format(Locale.ROOT, "[%s]     - %s on %s (%s)", clock(e.actualMs()), e.fault(), e.server(), e.why()));
             }
+            case RunEvent.ServerLost e -> line(String.format(Locale.ROOT, "[%s] ! server %s at %s is gone: %s", clock(e.actualMs()), e.server(), e.address(), e.reason()));
             case RunEvent.ActionFailed e -> line(String.format(Locale.ROOT, "[%s]     ! %s", clock(e.actualMs()), e.what()));
             case RunEvent.ExpectationResult r -> {
                 if (!r.judged()) notJudged.add(r);

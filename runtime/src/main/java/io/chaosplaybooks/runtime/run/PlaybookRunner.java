@@ -56,9 +56,21 @@ public final class PlaybookRunner {
         return "chaos-" + HexFormat.of().formatHex(b);
     }
 
+    private final StopRequest stop;
+
+    public PlaybookRunner() {
+        this(new StopRequest());
+    }
+
+    /** A runner that answers {@code stop} at every start-up stage (then {@link StopRequested}) and between scenarios. */
+    public PlaybookRunner(StopRequest stop) {
+        this.stop = stop;
+    }
+
     /** The result of a run: its summary, and whether it was interrupted before the end. */
     public record Result(RunSummary summary, boolean interrupted) {}
 
+    /** @throws StopRequested when a stop came before the scenarios began; what the run had started is taken down by then */
     public Result run(Playbook playbook, RunOptions o) throws RunException {
         List<Scenario> scenarios = o.selection().apply(playbook.scenarios());
         if (scenarios.isEmpty()) throw new RunException("no scenario is selected");
@@ -68,20 +80,29 @@ public final class PlaybookRunner {
         String runId = newRunId();
         long runStart;
         boolean flagged = false;
-        try (RunEnvironment env = RunEnvironment.open(runId, playbook, RunEnvironment.Settings.of(o.toxiproxy(), o.servers(), o.seed(), console));
+        try (RunEnvironment env = RunEnvironment.open(runId, playbook, RunEnvironment.Settings.of(o.toxiproxy(), o.servers(), o.seed(), console), stop);
              Outputs out = Outputs.open(env, scenarios, o, console)) {
             runStart = env.originNanos();
+            stop.stage("metrics");
             List<String> inexpressible = FaultBackend.inexpressible(env.backend(), scenarios);
             if (!inexpressible.isEmpty()) {
                 throw new RunException("faults the " + env.backend().name() + " backend cannot run as written (run them on the embedded "
                     + "engine, or leave their scenarios out with --scenario or --tags):\n  " + String.join("\n  ", inexpressible));
             }
+            env.watchServers(out.events);
             env.warmUp();
             out.events.on(runStart(env, playbook, scenarios, o));
             announce(playbook, env, scenarios, o, console);
             try {
-                env.startLoad(loadProfile(playbook, scenarios, o), out.events);
-                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results);
+                try {
+                    env.startLoad(loadProfile(playbook, scenarios, o), out.events);
+                } catch (StopRequested s) {
+                    double now = RunEvent.ms(System.nanoTime(), runStart);
+                    out.events.on(new RunEvent.RunStopped(stop.requested() ? stop.by() : "interrupt", "stopped during start-up (" + s.stage() + ")", now));
+                    out.events.on(new RunEvent.RunEnd(true, now));
+                    throw s;
+                }
+                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results, stop);
             } finally {
                 // Cleanup must finish even if the thread was interrupted: the flag is clear while closing, set again after.
                 flagged = Thread.interrupted();
@@ -114,6 +135,8 @@ public final class PlaybookRunner {
                 try {
                     metrics = MetricsServer.start(o.metricsHost(), o.metricsPort(), env.registry());
                     console.accept("Metrics on " + metrics.url());
+                } catch (MetricsServer.PortInUseException e) {
+                    throw new RunException(e.getMessage(), e); // it says how to choose another
                 } catch (IOException e) {
                     throw new RunException(e.getMessage() + " (choose another with --metrics-port, or 0 for a free one)", e);
                 }
@@ -185,8 +208,8 @@ public final class PlaybookRunner {
     }
 
     /** The scenarios, in order, each on its own deadlines, as many times as asked; true when interrupted. */
-    private static boolean scenarios(RunEnvironment env, io.chaosplaybooks.dsl.plan.LoadProfile load, RunListener events, List<Scenario> scenarios, RunOptions o,
-                                     List<RunSummary.ScenarioSummary> results) {
+    private static boolean scenarios(RunEnvironment env, io.chaosplaybooks.dsl.plan.LoadProfile load, RunListener events, List<Scenario> scenarios,
+                                     RunOptions o, List<RunSummary.ScenarioSummary> results, StopRequest stop) {
         ScenarioExecutor executor = new ScenarioExecutor(Clock.SYSTEM, env.backend(), env.resolver(), events, env.originNanos());
         ExpectationJudge judge = new ExpectationJudge(env.observations(), env.resolver(), load, o.timeScale(),
             env.serverNames().size());
@@ -198,7 +221,7 @@ public final class PlaybookRunner {
                 ScenarioExecutor.Outcome outcome = executor.run(s, start, o.timeScale());
                 // Let the last second's window arrive before judging.
                 if (!outcome.interrupted()) sleepQuietly(1100);
-                ScenarioVerdict v = judge.judge(s, outcome);
+                ScenarioVerdict v = withLostServers(judge.judge(s, outcome), env, outcome);
                 Map<String, Object> figures = figures(env.observations(), outcome);
                 for (ScenarioVerdict.Result r : v.results()) {
                     events.on(new RunEvent.ExpectationResult(s.name(), iteration, r.expectation(), r.ok(), r.expected(),
@@ -206,10 +229,22 @@ public final class PlaybookRunner {
                 }
                 events.on(new RunEvent.Verdict(s.name(), iteration, v.status().label(), v.errors(), figures));
                 results.add(new RunSummary.ScenarioSummary(v, (System.nanoTime() - start) / 1e9, figures));
-                if (outcome.interrupted() || Thread.currentThread().isInterrupted()) return true;
+                if (outcome.interrupted() || Thread.currentThread().isInterrupted() || stop.requested()) return true;
             }
         }
         return false;
+    }
+
+    /** A server lost while the scenario ran (or before it, and still gone) makes its verdict an error that names it. */
+    private static ScenarioVerdict withLostServers(ScenarioVerdict v, RunEnvironment env, ScenarioExecutor.Outcome outcome) {
+        double end = RunEvent.ms(outcome.startNanos() + outcome.plan().lengthNanos(), env.originNanos());
+        List<String> gone = env.lost().stream().filter(l -> l.actualMs() <= end)
+            .map(l -> String.format(Locale.ROOT, "server %s at %s went away at %.1f s into the run (%s)", l.server(), l.address(), l.actualMs() / 1000, l.reason()))
+            .toList();
+        if (gone.isEmpty()) return v;
+        List<String> errors = new ArrayList<>(gone);
+        errors.addAll(v.errors());
+        return new ScenarioVerdict(v.scenario(), ScenarioVerdict.Status.ERROR, v.results(), errors, v.scaleToJudge());
     }
 
     private static Map<String, Object> figures(Observations seen, ScenarioExecutor.Outcome o) {

@@ -16,6 +16,7 @@ import io.chaosplaybooks.runtime.load.LoadEngine;
 import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.runtime.load.ServerEndpoint;
 import io.chaosplaybooks.runtime.targets.ProvisionedTargets;
+import io.chaosplaybooks.runtime.targets.TargetKind;
 import io.chaosplaybooks.runtime.targets.Targets;
 import io.chaosplaybooks.runtime.verdict.RecordedObservations;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -27,8 +28,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -39,7 +47,12 @@ import java.util.function.Function;
  *  close: every fault removed ─► load stopped ─► every proxy deleted ─► every server it started stopped
  * </pre>
  * Each step of {@link #close()} is tried even when an earlier one failed; failures are said on the
- * console and kept ({@link #cleanupFailures()}), never thrown. Times of the events it emits count from {@link #originNanos()}.
+ * console and kept ({@link #cleanupFailures()}), never thrown; the steps have {@link #CLEANUP_DEADLINE}
+ * together, after which close returns saying what is left. Times of the events it emits count from {@link #originNanos()}.
+ *
+ * <p>Start-up answers a {@link StopRequest} at every stage, whatever the libraries under it do with
+ * interrupts: the load engine's connect, which swallows interrupts, runs on a thread of its own that
+ * the run abandons when asked to stop (the engine is closed when the connect ends).
  */
 public final class RunEnvironment implements AutoCloseable {
     /**
@@ -68,44 +81,100 @@ public final class RunEnvironment implements AutoCloseable {
     private final Instant wallOrigin = Instant.now();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RecordedObservations observations = new RecordedObservations(originNanos);
-    private final List<String> cleanupFailures = new ArrayList<>();
-    private ProvisionedTargets servers;
-    private FaultBackend backend;
-    private List<ServerEndpoint> proxies = List.of();
-    private volatile LoadEngine load;
-    private boolean closed;
+    /** How long {@link #close()} may take before it gives up and says what is left. */
+    public static final Duration CLEANUP_DEADLINE = Duration.ofSeconds(8);
+    /** How long a server has to answer {@code version} before the run starts. */
+    static final Duration SERVER_CHECK_TIMEOUT = Duration.ofSeconds(2);
+    private static final long WATCH_PERIOD_MS = 500;
 
-    private RunEnvironment(String id, List<String> names, Settings settings) {
+    private final List<String> cleanupFailures = new CopyOnWriteArrayList<>();
+    private final StopRequest stop;
+    private volatile ProvisionedTargets servers;
+    private volatile FaultBackend backend;
+    private volatile List<ServerEndpoint> proxies = List.of();
+    private volatile LoadEngine load;
+    /** The engine being started on its own thread, or null. */
+    private volatile CompletableFuture<LoadEngine> starting;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<RunEvent.ServerLost> lost = new CopyOnWriteArrayList<>();
+    private volatile Thread watcher;
+    /** What close has not done yet (for the message when it runs out of time, and for {@link StopRequest#held()}). */
+    private final Set<String> left = ConcurrentHashMap.newKeySet();
+
+    private RunEnvironment(String id, List<String> names, Settings settings, StopRequest stop) {
         this.id = id;
         this.names = names;
         this.console = settings.console();
         this.resolver = new TargetResolver(names, settings.seed());
+        this.stop = stop;
     }
 
     /** Servers and a proxy in front of each; whatever was made is taken down again when a step fails. */
     public static RunEnvironment open(String id, Playbook playbook, Settings settings) throws RunException {
-        RunEnvironment env = new RunEnvironment(id, playbook.servers().stream().map(ServerSpec::name).toList(), settings);
+        return open(id, playbook, settings, new StopRequest());
+    }
+
+    /**
+     * As {@link #open(String, Playbook, Settings)}, answering {@code stop} between and during the steps:
+     * then what was made is taken down and {@link StopRequested} is thrown.
+     */
+    public static RunEnvironment open(String id, Playbook playbook, Settings settings, StopRequest stop) throws RunException {
+        RunEnvironment env = new RunEnvironment(id, playbook.servers().stream().map(ServerSpec::name).toList(), settings, stop);
+        stop.holding(env::holds);
         boolean ok = false;
         try {
-            env.servers = provision(playbook, env.names, settings);
+            stop.check("servers");
+            env.servers = provision(playbook, env.names, settings, stop);
+            if (env.servers.kind() == TargetKind.EXPLICIT) {
+                // Started servers answered already; given ones are asked, so that a wrong address fails here, not as a minute of errors.
+                List<String> unreachable = Targets.unreachable(env.servers.servers(), SERVER_CHECK_TIMEOUT);
+                stop.check("servers");
+                if (!unreachable.isEmpty()) {
+                    throw new RunException("cannot reach " + (unreachable.size() == 1 ? "a server" : unreachable.size() + " servers")
+                        + " (asked for memcached's version): " + String.join(", ", unreachable)
+                        + "; check the addresses (--servers, or the playbook's) and that memcached runs there");
+                }
+            }
+            stop.stage("servers");
             env.backend = settings.backends().apply(id);
             if (env.backend instanceof ToxiproxyBackend t) {
                 env.console.accept("Toxiproxy " + t.version() + " at " + t.name().replaceFirst("^toxiproxy ", "")
                     + "; this run's proxies and toxics are named " + id + "-*");
             }
             List<ServerEndpoint> through = new ArrayList<>();
-            for (ServerEndpoint s : env.servers.servers()) through.add(ServerEndpoint.parse(s.name(), env.backend.addProxy(s.name(), s.address())));
+            for (ServerEndpoint s : env.servers.servers()) {
+                stop.check("backend");
+                through.add(ServerEndpoint.parse(s.name(), env.backend.addProxy(s.name(), s.address())));
+            }
             env.proxies = List.copyOf(through);
+            stop.stage("backend");
             ok = true;
             return env;
         } catch (FaultBackend.FaultException e) {
+            stop.check("backend");
             throw new RunException(e.getMessage(), e);
         } finally {
             if (!ok) env.close();
         }
     }
 
-    private static ProvisionedTargets provision(Playbook playbook, List<String> names, Settings settings) throws RunException {
+    /** What this environment holds that a cleanup must remove, for a message when the cleanup could not finish. */
+    private String holds() {
+        List<String> h = new ArrayList<>();
+        FaultBackend b = backend;
+        if (b != null && !closedStep("delete the proxies")) h.add("proxies and toxics named " + id + "-* (" + b.name() + ")");
+        ProvisionedTargets t = servers;
+        if (t != null && t.kind() != TargetKind.EXPLICIT && !closedStep("stop the servers")) {
+            h.add("servers started by the run: " + String.join(", ", t.servers().stream().map(s -> s.name() + "=" + s.address()).toList()));
+        }
+        return String.join("; ", h);
+    }
+
+    private boolean closedStep(String step) {
+        return closed.get() && !left.contains(step);
+    }
+
+    private static ProvisionedTargets provision(Playbook playbook, List<String> names, Settings settings, StopRequest stop) throws RunException {
         List<ServerEndpoint> explicit = new ArrayList<>();
         List<String> given = settings.serverAddresses();
         if (!given.isEmpty()) {
@@ -124,6 +193,7 @@ public final class RunEnvironment implements AutoCloseable {
         try {
             return Targets.provision(names, explicit, settings.console());
         } catch (IOException | RuntimeException e) {
+            stop.check("servers"); // interrupted while waiting for memcached: a stop, not a failure
             throw new RunException("cannot provide the servers: " + e.getMessage(), e);
         }
     }
@@ -141,9 +211,14 @@ public final class RunEnvironment implements AutoCloseable {
         Fault nothing = new Fault(FaultType.LATENCY, Map.of("latency", 0L, "jitter", 0L), Direction.DOWNSTREAM, 1.0, SourcePos.UNKNOWN);
         for (int round = 0; round < backend.warmUpRounds(); round++) {
             for (String server : names) {
+                stop.check("warm-up");
                 try {
-                    backend.remove(backend.apply(server, nothing));
+                    FaultBackend.Handle h = backend.apply(server, nothing);
+                    // The test pause with a toxic in place: a stop here must leave none behind.
+                    if (round == 0 && server.equals(names.get(0))) stop.stage("warm-up");
+                    backend.remove(h);
                 } catch (FaultBackend.FaultException e) {
+                    stop.check("warm-up");
                     return; // the run will report what is wrong
                 }
             }
@@ -155,8 +230,10 @@ public final class RunEnvironment implements AutoCloseable {
      * measured, so that what follows finds it steady. Its seconds and breaker changes go to the
      * observations and to {@code listener}.
      */
-    public synchronized void startLoad(LoadProfile profile, RunListener listener) throws RunException {
+    public void startLoad(LoadProfile profile, RunListener listener) throws RunException {
         stopLoad();
+        stop.check("load-start");
+        if (closed.get()) throw new RunException("the run environment is closed");
         LoadEngine e = new LoadEngine(proxies, profile, registry);
         CountDownLatch first = new CountDownLatch(1);
         e.addWindowListener(w -> {
@@ -170,23 +247,103 @@ public final class RunEnvironment implements AutoCloseable {
             observations.on(b);
             listener.on(b);
         });
-        try {
+        // xmemcached's connect waits for its selectors and, interrupted, waits again in a loop: it runs on a
+        // thread that nobody interrupts, and the run waits for it only as long as no stop is asked.
+        CompletableFuture<LoadEngine> f = StopRequest.onItsOwnThread("chaos-load-start", () -> {
             e.start();
-        } catch (IOException ex) {
-            e.close();
-            throw new RunException("the load engine cannot reach the servers through the proxies: " + ex.getMessage(), ex);
+            stop.pause("load-start", false);
+            return e;
+        });
+        starting = f;
+        boolean taken = false;
+        try {
+            load = stop.await(f, "load-start");
+            taken = true;
+        } catch (ExecutionException ex) {
+            Throwable cause = ex.getCause();
+            throw new RunException("the load engine cannot reach the servers through the proxies: " + cause.getMessage(), cause);
+        } finally {
+            starting = null;
+            // Given up on (a stop) or failed: the engine is closed once its start ends, wherever that is.
+            if (!taken) f.whenComplete((engine, failure) -> e.close());
         }
-        load = e;
+        if (closed.get()) {
+            stopLoad();
+            throw new StopRequested("load-start");
+        }
+        stop.stage("first-window");
+        try {
+            stop.await(CompletableFuture.runAsync(() -> awaitQuietly(first)), "first-window");
+        } catch (ExecutionException ignored) {
+            // not reached: waiting does not fail
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch first) {
         try {
             first.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        } catch (InterruptedException ignored) {
+            // the run stops on its own
         }
     }
 
     public synchronized void stopLoad() {
+        CompletableFuture<LoadEngine> f = starting;
+        starting = null;
+        if (f != null) f.whenComplete((engine, failure) -> { if (engine != null) engine.close(); });
         if (load != null) load.close();
         load = null;
+    }
+
+    /**
+     * Watches every server (a connect to it twice a second, not through its proxy) and says, once
+     * per server, when one stops accepting connections: a {@code server-lost} event to {@code listener};
+     * {@link #lost()} keeps them for the verdicts.
+     */
+    public void watchServers(RunListener listener) {
+        if (watcher != null || servers == null) return;
+        List<ServerEndpoint> watched = servers.servers();
+        Thread t = Thread.ofPlatform().daemon().name("chaos-server-watch").unstarted(() -> {
+            int[] timeouts = new int[watched.size()];
+            boolean[] gone = new boolean[watched.size()];
+            while (!closed.get()) {
+                for (int i = 0; i < watched.size(); i++) {
+                    if (gone[i]) continue;
+                    String why = refusal(watched.get(i), timeouts, i);
+                    if (why == null || closed.get()) continue;
+                    gone[i] = true;
+                    ServerEndpoint s = watched.get(i);
+                    RunEvent.ServerLost e = new RunEvent.ServerLost(s.name(), s.address(), why, RunEvent.ms(System.nanoTime(), originNanos));
+                    lost.add(e);
+                    listener.on(e);
+                }
+                try {
+                    Thread.sleep(WATCH_PERIOD_MS);
+                } catch (InterruptedException stopped) {
+                    return;
+                }
+            }
+        });
+        watcher = t;
+        t.start();
+    }
+
+    /** Why {@code s} counts as gone now (refused, or two connect timeouts in a row), or null. */
+    private static String refusal(ServerEndpoint s, int[] timeouts, int i) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(s.host(), s.port()), 1000);
+            timeouts[i] = 0;
+            return null;
+        } catch (java.net.SocketTimeoutException e) {
+            return ++timeouts[i] >= 2 ? "no connection within 1 s, twice" : null;
+        } catch (IOException e) {
+            return "connection refused";
+        }
+    }
+
+    /** The servers that went away so far, in order. */
+    public List<RunEvent.ServerLost> lost() {
+        return List.copyOf(lost);
     }
 
     public String id() { return id; }
@@ -212,21 +369,52 @@ public final class RunEnvironment implements AutoCloseable {
     public long originNanos() { return originNanos; }
 
     /** What went wrong while closing, one line each (empty when all went well). */
-    public synchronized List<String> cleanupFailures() {
+    public List<String> cleanupFailures() {
         return List.copyOf(cleanupFailures);
     }
 
-    /** Faults removed, load stopped, proxies deleted, servers stopped: each step tried. Idempotent; never throws. */
+    /**
+     * Faults removed, load stopped, proxies deleted, servers stopped: each step tried, on a thread of
+     * their own (an interrupted caller does not cut them short), within {@link #CLEANUP_DEADLINE}: past it,
+     * close returns and says what it could not remove. Idempotent; never throws; does not wait for a
+     * start-up step under way (a load engine still connecting is closed when its connect ends).
+     */
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        // Cleanup must finish even if the thread was interrupted: clear the flag while closing.
-        boolean interrupted = Thread.interrupted();
-        if (backend != null) step("remove the faults", backend::removeAll);
-        step("stop the load", this::stopLoad);
-        if (backend != null) step("delete the proxies", backend::close);
-        if (servers != null) step("stop the servers", servers::close);
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        Thread w = watcher;
+        if (w != null) w.interrupt();
+        FaultBackend b = backend;
+        ProvisionedTargets t = servers;
+        List<String> steps = new ArrayList<>();
+        List<Runnable> actions = new ArrayList<>();
+        if (b != null) { steps.add("remove the faults"); actions.add(b::removeAll); }
+        steps.add("stop the load"); actions.add(this::stopLoad);
+        if (b != null) { steps.add("delete the proxies"); actions.add(b::close); }
+        if (t != null) { steps.add("stop the servers"); actions.add(t::close); }
+        left.addAll(steps);
+        Thread cleaner = Thread.ofPlatform().daemon().name("chaos-cleanup-" + id).start(() -> {
+            for (int i = 0; i < steps.size(); i++) {
+                step(steps.get(i), actions.get(i));
+                left.remove(steps.get(i));
+            }
+        });
+        boolean interrupted = false;
+        long end = System.nanoTime() + CLEANUP_DEADLINE.toNanos();
+        while (cleaner.isAlive() && System.nanoTime() < end) {
+            try {
+                cleaner.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true; // the cleanup goes on; its deadline is what bounds it
+            }
+        }
+        if (cleaner.isAlive()) {
+            List<String> notDone = steps.stream().filter(left::contains).toList();
+            String what = holds();
+            cleanupFailures.add("cleanup: not finished within " + CLEANUP_DEADLINE.toSeconds() + " s (still to do: "
+                + String.join(", ", notDone) + ")" + (what.isEmpty() ? "" : "; may be left: " + what));
+            console.accept(cleanupFailures.get(cleanupFailures.size() - 1));
+        }
         if (interrupted) Thread.currentThread().interrupt();
     }
 
@@ -234,8 +422,9 @@ public final class RunEnvironment implements AutoCloseable {
         try {
             r.run();
         } catch (RuntimeException e) {
-            cleanupFailures.add("cleanup: cannot " + what + ": " + e.getMessage());
-            console.accept(cleanupFailures.get(cleanupFailures.size() - 1));
+            String line = "cleanup: cannot " + what + ": " + e.getMessage();
+            cleanupFailures.add(line);
+            console.accept(line);
         }
     }
 }

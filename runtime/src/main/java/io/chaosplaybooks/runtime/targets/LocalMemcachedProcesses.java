@@ -152,6 +152,30 @@ final class LocalMemcachedProcesses implements ProvisionedTargets {
         }
     }
 
+    /** Null when a memcached-speaking server answers {@code version} on host:port within {@code timeout}, else why not. */
+    static String whyNotAnswering(String host, int port, Duration timeout) {
+        int ms = (int) Math.max(1, timeout.toMillis());
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), ms);
+            s.setSoTimeout(ms);
+            OutputStream out = s.getOutputStream();
+            out.write("version\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] buf = new byte[64];
+            int n = s.getInputStream().read(buf);
+            if (n > 8 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("VERSION ")) return null;
+            return n < 0 ? "closed the connection without answering 'version'" : "does not speak memcached (no VERSION reply)";
+        } catch (java.net.ConnectException e) {
+            return "connection refused";
+        } catch (java.net.SocketTimeoutException e) {
+            return "no answer within " + ms + " ms";
+        } catch (java.net.UnknownHostException e) {
+            return "unknown host " + host;
+        } catch (IOException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+    }
+
     static int freeLoopbackPort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);

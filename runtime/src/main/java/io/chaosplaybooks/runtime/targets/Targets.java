@@ -101,6 +101,25 @@ public final class Targets {
         };
     }
 
+    /**
+     * The servers that do not answer memcached's {@code version} within {@code timeout}, each as
+     * {@code name at host:port (why)}; empty when all answer. All are asked at once.
+     */
+    public static List<String> unreachable(List<ServerEndpoint> servers, java.time.Duration timeout) {
+        List<java.util.concurrent.CompletableFuture<String>> asked = new ArrayList<>();
+        for (ServerEndpoint s : servers) {
+            java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().name("chaos-check-" + s.name()).start(() -> f.complete(LocalMemcachedProcesses.whyNotAnswering(s.host(), s.port(), timeout)));
+            asked.add(f);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            String why = asked.get(i).join();
+            if (why != null) out.add(servers.get(i).name() + " at " + servers.get(i).address() + " (" + why + ")");
+        }
+        return out;
+    }
+
     /** The names servers that a run starts get: {@code server-1 .. server-n}, as playbooks' {@code server(1)} counts. */
     public static List<String> names(int count) {
         List<String> names = new ArrayList<>(count);

@@ -19,17 +19,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ToxiproxyBackendTest extends ToxiproxyApiContract {
     private final FaultEngine engine = new FaultEngine();
     private ToxiproxyHttpApi api;
+    private URI url;
     private final List<String> console = new ArrayList<>();
 
     @Override
     protected FaultBackend createBackend(String runId) throws Exception {
         api = ToxiproxyHttpApi.start(engine, "127.0.0.1", 0);
-        return new ToxiproxyBackend(url(), runId, console::add);
+        url = URI.create("http://127.0.0.1:" + api.port()); // kept: a stopped server has no port
+        return new ToxiproxyBackend(url, runId, console::add);
     }
 
     @Override
     protected URI url() {
-        return URI.create("http://127.0.0.1:" + api.port());
+        return url;
     }
 
     @Override

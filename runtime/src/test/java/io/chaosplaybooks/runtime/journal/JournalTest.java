@@ -30,6 +30,7 @@ class JournalTest {
             loadSecond(),
             new RunEvent.Paused("control API", 3000.0),
             new RunEvent.Resumed("control API", 3500.0),
+            new RunEvent.ServerLost("server-2", "127.0.0.1:11212", "connection refused", 3600.25),
             new RunEvent.ScenarioEnd("s", 10250.0, 10250.9),
             new RunEvent.ExpectationResult("s", 1, "errorRate < 1% during stabilize", true, "< 1.00%", "0.00%", "p.groovy:3:5"),
             new RunEvent.Verdict("s", 1, "pass", List.of(), Map.of("operations", 1000)),

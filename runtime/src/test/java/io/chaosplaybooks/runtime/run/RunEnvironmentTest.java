@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RunEnvironmentTest {
     /** A backend that logs what it is asked, fails where told, and proxies nothing (the load goes straight to the server). */
-    static final class LoggingBackend implements FaultBackend {
+    static class LoggingBackend implements FaultBackend {
         final List<String> log = Collections.synchronizedList(new ArrayList<>());
         String failProxyFor;
         boolean failCleanup;
@@ -108,5 +108,64 @@ class RunEnvironmentTest {
             new RunEnvironment.Settings(List.of("127.0.0.1:1", "127.0.0.1:2"), 1, id -> backend, l -> {})));
         assertEquals("--servers gives 2 addresses but the playbook has 3 servers (server-1, server-2, server-3)", e.getMessage());
         assertTrue(backend.log.isEmpty(), "nothing was made: " + backend.log);
+    }
+
+    @Test
+    void givenServersThatDoNotAnswerFailTheOpenNamingThem() throws Exception {
+        Playbook pb = playbook("servers 2\nscenario \"s\" { wait 1.s }");
+        LoggingBackend backend = new LoggingBackend();
+        try (var alive = io.chaosplaybooks.runtime.targets.Targets.startStandIns(1, l -> {})) {
+            String good = alive.servers().get(0).address();
+            RunException e = assertThrows(RunException.class, () -> RunEnvironment.open("chaos-test04", pb,
+                new RunEnvironment.Settings(List.of(good, "127.0.0.1:1"), 1, id -> backend, l -> {})));
+            assertEquals("cannot reach a server (asked for memcached's version): server-2 at 127.0.0.1:1 (connection refused); "
+                + "check the addresses (--servers, or the playbook's) and that memcached runs there", e.getMessage());
+            assertTrue(backend.log.isEmpty(), "no proxy was made: " + backend.log);
+        }
+    }
+
+    @Test
+    void aStopDuringStartUpWinsThoughTheInterruptIsSwallowed() throws Exception {
+        Playbook pb = playbook("servers 2\nscenario \"s\" { wait 1.s }");
+        StopRequest stop = new StopRequest();
+        LoggingBackend backend = new LoggingBackend() {
+            @Override
+            public String addProxy(String server, String upstream) throws FaultException {
+                // A signal arrives while the proxies are made; the library under us clears the interrupt.
+                stop.request("SIGINT");
+                Thread.currentThread().interrupt();
+                Thread.interrupted();
+                return super.addProxy(server, upstream);
+            }
+        };
+        StopRequested e = assertThrows(StopRequested.class, () -> RunEnvironment.open("chaos-test05", pb,
+            new RunEnvironment.Settings(List.of(), 1, id -> backend, l -> {}), stop));
+        assertEquals("backend", e.stage());
+        assertEquals(List.of("proxy server-1", "remove faults", "delete proxies"), backend.log, "no second proxy; what was made is removed");
+        assertTrue(stop.held().isEmpty(), "nothing is held after the cleanup: " + stop.held());
+    }
+
+    @Test
+    void aServerThatGoesAwayIsSaidOnce() throws Exception {
+        Playbook pb = playbook("servers 2\nscenario \"s\" { wait 1.s }");
+        LoggingBackend backend = new LoggingBackend();
+        List<io.chaosplaybooks.runtime.events.RunEvent> events = Collections.synchronizedList(new ArrayList<>());
+        try (var standIns = io.chaosplaybooks.runtime.targets.Targets.startStandIns(2, l -> {})) {
+            List<String> given = standIns.servers().stream().map(ServerEndpoint::address).toList();
+            try (RunEnvironment env = RunEnvironment.open("chaos-test06", pb, new RunEnvironment.Settings(given, 1, id -> backend, l -> {}))) {
+                env.watchServers(events::add);
+                Thread.sleep(700);
+                assertTrue(events.isEmpty(), "both answer: " + events);
+                standIns.close();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (env.lost().size() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+                Thread.sleep(1200);
+                assertEquals(List.of("server-1", "server-2"), env.lost().stream().map(l -> l.server()).sorted().toList());
+                assertEquals(2, events.size(), "once per server: " + events);
+                var lost = (io.chaosplaybooks.runtime.events.RunEvent.ServerLost) events.get(0);
+                assertEquals("connection refused", lost.reason());
+                assertTrue(given.contains(lost.address()));
+            }
+        }
     }
 }

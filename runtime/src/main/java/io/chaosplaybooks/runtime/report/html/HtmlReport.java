@@ -30,6 +30,7 @@ public final class HtmlReport {
 
     /** Reads the journal and writes the report; a journal that is not one is a {@link JournalException} naming the line. */
     public static void write(Path journal, Path html) throws JournalException, IOException {
+        // The journal is read as a stream into bounded figures: the page is the same size for a journal of any length.
         String page = render(RunJournal.read(journal), journal.getFileName().toString());
         Path parent = html.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
@@ -44,6 +45,7 @@ public final class HtmlReport {
         b.append("<h1>").append(esc(title)).append("</h1>\n");
         header(b, j, source);
         verdicts(b, j);
+        notDrawn(b, j);
         for (int i = 0; i < j.scenarios().size(); i++) scenario(b, j, j.scenarios().get(i), i);
         b.append("<footer>Written by <code>chaos report</code> from ").append(esc(source))
             .append(". Times are seconds from the run's start; shaded bands are phases; dashed vertical lines are faults going in (red) and out (green).</footer>\n");
@@ -75,7 +77,7 @@ public final class HtmlReport {
         row(b, "servers", String.join("; ", servers));
         List<String> names = s.scenarios() == null ? List.of() : s.scenarios();
         row(b, "scenarios", names.size() + ": " + String.join(", ", names));
-        row(b, "journal", source + " (" + j.seconds().size() + " seconds of load)");
+        row(b, "journal", source + " (" + j.seconds() + " seconds of load)");
         b.append("</table>\n");
     }
 
@@ -83,11 +85,7 @@ public final class HtmlReport {
         return s == null ? "" : s;
     }
 
-    private static double number(Double d) {
-        return d == null ? Double.NaN : d;
-    }
-
-    private static double middleMs(RunEvent.LoadSecond s) {
+    static double middleMs(RunEvent.LoadSecond s) {
         return s.startMs() + 500;
     }
 
@@ -127,6 +125,25 @@ public final class HtmlReport {
         b.append("</table>\n");
     }
 
+    /** The runs past the ones drawn, counted per scenario name, so that a journal of any length makes a page of bounded size. */
+    private static void notDrawn(StringBuilder b, RunJournal j) {
+        RunJournal.NotDrawn n = j.notDrawn();
+        if (n.runs() == 0) return;
+        b.append("<h2>Scenario runs not drawn</h2>\n<p class=\"not-drawn\">The journal has ").append(n.runs())
+            .append(" more scenario runs; the report draws the first ").append(j.scenarios().size()).append(" and counts the others here.</p>\n");
+        b.append("<table class=\"not-drawn\">\n<tr><th>scenario</th><th>runs</th><th>pass</th><th>fail</th><th>error</th><th>no verdict</th></tr>\n");
+        for (Map.Entry<String, RunJournal.Counts> e : n.byName().entrySet()) counts(b, esc(e.getKey()), e.getValue());
+        if (n.others().runs > 0) counts(b, "<i>" + esc("scenarios past the first " + RunJournal.NAMES + " names") + "</i>", n.others());
+        b.append("</table>\n");
+    }
+
+    private static void counts(StringBuilder b, String name, RunJournal.Counts c) {
+        long judged = c.pass + c.fail + c.error + c.other;
+        b.append("<tr><td>").append(name).append("</td><td>").append(c.runs).append("</td><td class=\"status pass\">").append(c.pass)
+            .append("</td><td class=\"status fail\">").append(c.fail).append("</td><td class=\"status error\">").append(c.error)
+            .append("</td><td>").append(Math.max(0, c.runs - judged)).append("</td></tr>\n");
+    }
+
     private static void scenario(StringBuilder b, RunJournal j, RunJournal.ScenarioRun s, int index) {
         double from = Math.max(0, s.startMs - MARGIN_MS);
         double to = s.endMs + MARGIN_MS;
@@ -139,6 +156,10 @@ public final class HtmlReport {
                 .append(String.format(Locale.ROOT, " %.1f–%.1f s", p.startMs() / 1000, p.endMs() / 1000)).append("</span> ");
         }
         b.append("</p>\n");
+        if (s.leftOut > 0) {
+            b.append("<p class=\"left-out\">").append(s.leftOut).append(" more phases, fault changes and expectation results than the report keeps (")
+                .append(RunJournal.PER_RUN).append(" of each) are not shown.</p>\n");
+        }
         if (s.verdict != null) {
             b.append("<ul class=\"expectations\">");
             for (RunEvent.ExpectationResult x : s.results) {
@@ -153,65 +174,58 @@ public final class HtmlReport {
         }
 
         List<TimeChart.Marker> markers = s.faults;
-        List<RunEvent.LoadSecond> secs = j.seconds().stream().filter(x -> middleMs(x) >= from && middleMs(x) <= to).toList();
-        double[] xs = secs.stream().mapToDouble(HtmlReport::middleMs).toArray();
+        Seconds secs = s.seconds;
         List<String> servers = serversOf(j, secs);
 
         TimeChart ops = new TimeChart("Operations per second", "ops/s", from, to, 240, s.phases, markers);
-        ops.add(new TimeChart.Series("total", "#222222", false, true, xs, secs.stream().mapToDouble(RunEvent.LoadSecond::opsPerSecond).toArray()));
+        ops.add(series("total", "#222222", false, true, secs, Seconds.OPS));
         for (int i = 0; i < servers.size(); i++) {
-            String name = servers.get(i);
-            ops.add(new TimeChart.Series(name, PALETTE[i % PALETTE.length], false, false, xs,
-                secs.stream().mapToDouble(x -> x.servers().containsKey(name) ? x.servers().get(name).ops() : Double.NaN).toArray()));
+            ops.add(series(servers.get(i), PALETTE[i % PALETTE.length], false, false, secs, Seconds.OPS + " " + servers.get(i)));
         }
         TimeChart errors = new TimeChart("Error rate", "%", from, to, 220, s.phases, markers);
-        errors.add(new TimeChart.Series("total", "#222222", false, true, xs, secs.stream().mapToDouble(x -> x.errorRate() * 100).toArray()));
+        errors.add(series("total", "#222222", false, true, secs, Seconds.ERRORS));
         for (int i = 0; i < servers.size(); i++) {
-            String name = servers.get(i);
-            errors.add(new TimeChart.Series(name, PALETTE[i % PALETTE.length], false, false, xs, secs.stream().mapToDouble(x -> {
-                RunEvent.ServerSecond v = x.servers().get(name);
-                // No operations (an open breaker sends its server's keys elsewhere): no rate, a gap in the line.
-                return v == null || v.ops() == 0 ? Double.NaN : 100.0 * v.errors() / v.ops();
-            }).toArray()));
+            errors.add(series(servers.get(i), PALETTE[i % PALETTE.length], false, false, secs, Seconds.ERRORS + " " + servers.get(i)));
         }
         TimeChart latency = new TimeChart("Latency p50 / p99", "ms", from, to, 240, s.phases, markers);
-        latency.add(new TimeChart.Series("p50", "#555555", false, true, xs, secs.stream().mapToDouble(x -> number(x.p50Ms())).toArray()));
-        latency.add(new TimeChart.Series("p99", "#222222", true, true, xs, secs.stream().mapToDouble(x -> number(x.p99Ms())).toArray()));
+        latency.add(series("p50", "#555555", false, true, secs, Seconds.P50));
+        latency.add(series("p99", "#222222", true, true, secs, Seconds.P99));
         for (int i = 0; i < servers.size(); i++) {
-            String name = servers.get(i);
-            latency.add(new TimeChart.Series("p99 " + name, PALETTE[i % PALETTE.length], false, false, xs,
-                secs.stream().mapToDouble(x -> {
-                    RunEvent.ServerSecond v = x.servers().get(name);
-                    return v == null || v.ops() == 0 ? Double.NaN : number(v.p99Ms());
-                }).toArray()));
+            latency.add(series("p99 " + servers.get(i), PALETTE[i % PALETTE.length], false, false, secs, Seconds.P99 + " " + servers.get(i)));
         }
         TimeChart breakers = new TimeChart("Circuit breaker state per server", "", from, to, 40 + Math.max(1, servers.size()) * 30 + 34, s.phases, markers);
-        for (String name : servers) breakers.add(breakerLane(j, name, from, to));
+        for (String name : servers) breakers.add(breakerLane(s, name, from, to));
 
         b.append("<div class=\"charts\">\n").append(ops.render()).append(errors.render()).append(latency.render()).append(breakers.render()).append("</div>\n");
         b.append("</section>\n");
     }
 
+    private static TimeChart.Series series(String name, String color, boolean dashed, boolean thick, Seconds secs, String figure) {
+        double[][] points = secs.points(figure);
+        return new TimeChart.Series(name, color, dashed, thick, points[0], points[1]);
+    }
+
     /** The servers in the run's order: those the run named, then any the seconds show. */
-    private static List<String> serversOf(RunJournal j, List<RunEvent.LoadSecond> secs) {
+    private static List<String> serversOf(RunJournal j, Seconds secs) {
         Map<String, Boolean> all = new LinkedHashMap<>();
-        for (RunEvent.LoadSecond x : secs) for (String k : x.servers().keySet()) all.put(k, true);
+        for (String k : secs.servers) all.put(k, true);
         for (String k : j.servers()) all.put(k, true);
         List<String> list = new ArrayList<>(all.keySet());
         list.sort(String::compareTo);
-        return list;
+        return list.size() > RunJournal.SERVERS ? list.subList(0, RunJournal.SERVERS) : list;
     }
 
     /**
      * A server's breaker states over [from, to]: from its transitions (exact to the millisecond), starting
      * in the state its last transition before {@code from} left it in (closed if none).
      */
-    static TimeChart.Lane breakerLane(RunJournal j, String server, double from, double to) {
-        String state = "closed";
+    static TimeChart.Lane breakerLane(RunJournal.ScenarioRun s, String server, double from, double to) {
+        String before = s.breakersBefore.get(server);
+        String state = before == null ? "closed" : RunJournal.state(before);
         List<double[]> spans = new ArrayList<>();
         List<String> states = new ArrayList<>();
         double at = from;
-        for (RunEvent.BreakerChange c : j.breakers()) {
+        for (RunEvent.BreakerChange c : s.breakers) {
             if (!c.server().equals(server)) continue;
             if (c.actualMs() <= from) {
                 state = RunJournal.state(c.to());

@@ -227,6 +227,24 @@ class HtmlReportTest {
         Files.writeString(j, "");
         e = assertThrows(JournalException.class, () -> HtmlReport.write(j, dir.resolve("r.html")));
         assertTrue(e.getMessage().contains("no run-start event (the file is empty)"), e.getMessage());
+
+        // Cut mid-line: the last line, without its end, is named.
+        String full = journal();
+        Files.writeString(j, full.substring(0, full.indexOf("\"phase\":\"inject\"")));
+        e = assertThrows(JournalException.class, () -> HtmlReport.write(j, dir.resolve("r.html")));
+        assertTrue(e.getMessage().startsWith(j + ":4: not JSON ("), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+
+        // A line longer than any event (here 17 M characters of one string) is refused without reading it whole.
+        try (var w = Files.newBufferedWriter(j)) {
+            w.write("{\"event\":\"run-start\",\"runId\":\"x\"}\n{\"event\":\"breaker\",\"server\":\"");
+            char[] chunk = new char[1024 * 1024];
+            java.util.Arrays.fill(chunk, 'x');
+            for (int i = 0; i < 17; i++) w.write(chunk);
+            w.write("\"}\n");
+        }
+        e = assertThrows(JournalException.class, () -> HtmlReport.write(j, dir.resolve("r.html")));
+        assertEquals(j + ":2: a line longer than 16 M characters, so not a journal", e.getMessage());
     }
 
     @Test
