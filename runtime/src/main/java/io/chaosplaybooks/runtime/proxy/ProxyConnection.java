@@ -106,6 +106,10 @@ final class ProxyConnection implements IoLoop.Handler {
         if (!changes.isEmpty() && applyChanges()) {
             serviceBoth();
         }
+        // A change just applied (a removed timeout or loss toxic) may have closed the connection: its keys are cancelled.
+        if (closed || !key.isValid()) {
+            return;
+        }
         int ops = key.readyOps();
         boolean fromClient = key == clientKey;
         if ((ops & SelectionKey.OP_WRITE) != 0) {
