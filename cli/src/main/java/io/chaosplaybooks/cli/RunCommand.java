@@ -150,7 +150,8 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         var options = new RunOptions(toxiproxy, servers, runSeed, timeScale, new ScenarioSelection(scenarios, tags), n,
-            metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console);
+            metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console, null, null);
+        if (!quiet) console.println("Run " + options.runId());
         PlaybookRunner.Result result;
         // A RunException (exit 3) or Interruptible.Stopped (exit 130) goes to ChaosCommand's mapper as it is.
         StopRequest stop = new StopRequest();

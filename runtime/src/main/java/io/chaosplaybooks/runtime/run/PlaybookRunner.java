@@ -77,7 +77,7 @@ public final class PlaybookRunner {
         Console console = new Console(o);
         List<RunSummary.ScenarioSummary> results = new ArrayList<>();
         boolean interrupted;
-        String runId = newRunId();
+        String runId = o.runId();
         long runStart;
         boolean flagged = false;
         try (RunEnvironment env = RunEnvironment.open(runId, playbook, RunEnvironment.Settings.of(o.toxiproxy(), o.servers(), o.seed(), console), stop);
@@ -155,6 +155,7 @@ public final class PlaybookRunner {
             int total = o.iterations() == 0 ? scenarios.size() : scenarios.size() * o.iterations();
             List<RunListener> all = new ArrayList<>(List.of(scenarioMetrics, new ConsoleStatus(o.console(), o.terminal(), o.quiet(), total)));
             if (journal != null) all.add(journal);
+            all.addAll(o.listeners());
             return new Outputs(new AsyncListener(RunListener.all(all)), journal, metrics);
         }
 
