@@ -158,10 +158,16 @@ public final class ScheduleTimes {
         for (int i = 0; i < fields.size() && i < names.length; i++) {
             if (failsAlone(fields, i, syntax)) {
                 Field f = fields.get(i);
-                return new CronProblem(names[i] + " field '" + f.text() + "': " + reason, f.start() + offsetIn(f.text(), reason));
+                return new CronProblem(names[i] + " field '" + f.text() + "': " + tidy(reason), f.start() + offsetIn(f.text(), reason));
             }
         }
-        return new CronProblem(reason, firstNonBlank(expression));
+        return new CronProblem(tidy(reason), firstNonBlank(expression));
+    }
+
+    /** cron-utils' words, kept, minus its repetitions. */
+    private static String tidy(String reason) {
+        return reason.replaceFirst("Invalid chars in expression! Expression: \\S+ Invalid chars: (\\S+)", "invalid characters '$1'")
+            .replaceFirst("^Invalid range! \\[(\\S+?),(\\S+?)]", "invalid range $1-$2 (the first must not be above the second)");
     }
 
     private static boolean failsAlone(List<Field> fields, int i, Schedule.Syntax syntax) {
