@@ -5,9 +5,11 @@ import io.chaosplaybooks.dsl.Problem;
 import io.chaosplaybooks.dsl.ProblemFormatter;
 import io.chaosplaybooks.dsl.plan.Expectation;
 import io.chaosplaybooks.dsl.plan.PlanTimeline;
+import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.Step;
 import io.chaosplaybooks.dsl.plan.Units;
+import io.chaosplaybooks.runtime.schedule.ScheduleEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "Lists the scenarios of playbooks: description, tags, phases and planned duration.",
+    description = "Lists the scenarios of playbooks: description, tags, phases, planned duration, and schedules with their next three fire times.",
     footer = {
         "",
         "Examples:",
@@ -58,6 +61,7 @@ final class ListCommand implements Callable<Integer> {
                 out.printf("%s  (%s, %d servers, %d scenarios, %s)%n", pb.name(), f, pb.serverCount(), pb.scenarios().size(),
                     Units.format(PlanTimeline.of(pb).total()));
                 if (pb.description() != null) out.println("  " + pb.description());
+                printSchedules(f, pb, null, "  ", out);
                 out.println();
             }
             for (Scenario s : pb.scenarios()) {
@@ -67,6 +71,7 @@ final class ListCommand implements Callable<Integer> {
                     if (s.description() != null) out.println("      " + s.description());
                     out.println("      phases: " + phases(s.steps()));
                     for (Expectation e : s.expectations()) out.println("      expect " + e.describe());
+                    printSchedules(f, pb, s.name(), "      ", out);
                 } else {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("file", f.toString());
@@ -78,6 +83,7 @@ final class ListCommand implements Callable<Integer> {
                     m.put("durationSeconds", d.toMillis() / 1000.0);
                     m.put("expectations", s.expectations().stream().map(Expectation::describe).toList());
                     m.put("position", s.pos().toString());
+                    addSchedules(f, pb, s.name(), m);
                     json.add(m);
                 }
             }
@@ -91,6 +97,21 @@ final class ListCommand implements Callable<Integer> {
         }
         err.flush();
         return problems > 0 ? ExitCodes.INVALID : ExitCodes.OK;
+    }
+
+    /** The playbook's own schedules (scenario null) or one scenario's, with their next fire times. */
+    private static void printSchedules(Path f, Playbook pb, String scenario, String indent, PrintWriter out) {
+        Instant now = Instant.now();
+        for (ScheduleEntry e : ScheduleEntry.of(f, pb)) {
+            if (java.util.Objects.equals(e.scenario(), scenario)) ScheduleDisplay.print(e, indent, out, now);
+        }
+    }
+
+    private static void addSchedules(Path f, Playbook pb, String scenario, Map<String, Object> row) {
+        Instant now = Instant.now();
+        List<ScheduleEntry> all = ScheduleEntry.of(f, pb);
+        row.put("schedules", all.stream().filter(e -> scenario.equals(e.scenario())).map(e -> ScheduleDisplay.json(e, now)).toList());
+        row.put("playbookSchedules", all.stream().filter(e -> e.scenario() == null).map(e -> ScheduleDisplay.json(e, now)).toList());
     }
 
     static String phases(List<Step> steps) {

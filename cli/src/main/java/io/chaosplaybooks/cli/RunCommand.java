@@ -133,6 +133,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (dryRun) {
             printTimeline(pb, selected, spec.commandLine().getOut());
+            printSchedules(playbook, pb, selected, spec.commandLine().getOut());
             return ExitCodes.OK;
         }
         long runSeed = seed != null ? seed : new java.util.Random().nextLong() & 0xffff_ffffL;
@@ -200,6 +201,16 @@ final class RunCommand implements Callable<Integer> {
                 s.notJudged(), s.notJudged() == 1 ? "" : "s", Units.formatNumber(s.timeScale()),
                 scale == null ? "some are not judged even at --time-scale 1" : "--time-scale " + Units.formatNumber(scale) + " judges them all");
         }
+        out.flush();
+    }
+
+    /** After the timeline: when chaos serve would run the playbook and the scenarios selected. */
+    static void printSchedules(Path file, Playbook pb, List<Scenario> selected, PrintWriter out) {
+        var entries = ScheduleDisplay.entries(file, pb, selected.stream().map(Scenario::name).collect(java.util.stream.Collectors.toSet()));
+        if (entries.isEmpty()) return;
+        out.printf("%nSchedules (chaos serve runs these; a scenario's schedule runs that scenario alone):%n");
+        java.time.Instant now = java.time.Instant.now();
+        for (var e : entries) ScheduleDisplay.print(e, "  ", out, now);
         out.flush();
     }
 

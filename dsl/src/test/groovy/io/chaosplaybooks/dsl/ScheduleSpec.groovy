@@ -134,4 +134,22 @@ class ScheduleSpec extends Specification {
         "com.cronutils.model.definition.CronDefinitionBuilder.instanceDefinitionFor(null)"   || 'not allowed in a playbook'
         "def s = schedule('0 3 * * *'); s.zone()\nscenario 'a' $BODY"                         || 'on null object'
     }
+
+    def "validating schedules opens no socket and leaves no thread"() {
+        given:
+        def text = "schedule '0 3 * * MON-FRI', zone: 'Europe/Paris'\nevery 6.h\nonce at: '2027-01-15T03:00'\n" +
+            "scenario 'a' { schedule '0 */10 * * * ?', syntax: 'quartz'; stabilize 1.s }\nscenario 'b' { schedule '0 0 30 2 *'; stabilize 1.s }"
+        load(text) // the first load initialises cron-utils and Groovy's caches
+        def threads = NoSideEffectsSpec.liveThreads()
+        long sockets = NoSideEffectsSpec.openSockets()
+
+        when:
+        def result = load(text)
+
+        then:
+        result.problems()*.message().every { it.contains('never fires') }
+        result.playbook().schedules().size() == 3
+        NoSideEffectsSpec.openSockets() == sockets
+        (NoSideEffectsSpec.liveThreads() - threads).findAll { it.alive } == [] as Set
+    }
 }
