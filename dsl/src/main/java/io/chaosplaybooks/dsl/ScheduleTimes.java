@@ -17,7 +17,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +33,7 @@ public final class ScheduleTimes {
 
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
-    /** A cron that finds no time within this horizon never fires ("30 February"); cron-utils searches years ahead itself. */
+    /** How displays show a fire time: the weekday, then a time a person and a machine both read. */
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm:ss xxx", Locale.ENGLISH);
 
     /**
@@ -61,6 +63,25 @@ public final class ScheduleTimes {
         return cron;
     }
 
+    /**
+     * Parsed expressions, for the scheduler that asks for the next time of the same few expressions again and
+     * again (a per-second schedule missed for a day is stepped through 86,400 times). Cleared when it grows
+     * past a bound, so a process that reloads changing playbooks for months does not hold every expression.
+     */
+    private static final Map<String, ExecutionTime> EXECUTION_TIMES = new ConcurrentHashMap<>();
+    private static final int CACHED = 1024;
+
+    private static ExecutionTime executionTime(String expression, Schedule.Syntax syntax) {
+        String key = syntax + " " + expression;
+        ExecutionTime t = EXECUTION_TIMES.get(key);
+        if (t == null) {
+            if (EXECUTION_TIMES.size() >= CACHED) EXECUTION_TIMES.clear();
+            t = ExecutionTime.forCron(parse(expression, syntax));
+            EXECUTION_TIMES.put(key, t);
+        }
+        return t;
+    }
+
     /** The next {@code n} fire times strictly after {@code after}, in the schedule's zone, whole seconds. */
     public static List<ZonedDateTime> next(Schedule s, Instant after, int n) {
         List<ZonedDateTime> out = new ArrayList<>();
@@ -83,7 +104,7 @@ public final class ScheduleTimes {
         return switch (s.kind()) {
             case CRON -> {
                 ZonedDateTime from = t.truncatedTo(ChronoUnit.SECONDS);
-                yield ExecutionTime.forCron(parse(s.expression(), s.syntax())).nextExecution(from)
+                yield executionTime(s.expression(), s.syntax()).nextExecution(from)
                     .map(z -> z.truncatedTo(ChronoUnit.SECONDS));
             }
             case EVERY -> Optional.of(t.plus(s.every()));

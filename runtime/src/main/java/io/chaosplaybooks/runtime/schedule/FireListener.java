@@ -15,7 +15,7 @@ public interface FireListener {
      * {@link Scheduler#MISSED_AFTER}): not run, told once for the lot.
      *
      * @param first the earliest missed due time known
-     * @param count how many due times were missed (at least 1; those while the process was down count as 1 when unknown)
+     * @param count how many due times were missed (at least 1; counting stops at 10,000)
      */
     default void missed(ScheduleEntry entry, Instant first, int count) {}
 }

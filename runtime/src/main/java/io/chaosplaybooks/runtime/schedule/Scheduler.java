@@ -51,7 +51,7 @@ public final class Scheduler implements AutoCloseable {
     public static final Duration MISSED_AFTER = Duration.ofSeconds(30);
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
     private static final int SHOWN_NEXT = 3;
-    private static final int MISSED_COUNT_LIMIT = 100_000;
+    private static final int MISSED_COUNT_LIMIT = 10_000;
 
     private final Clock clock;
     private final FireListener listener;
@@ -286,6 +286,7 @@ public final class Scheduler implements AutoCloseable {
                     st.nextDue = due;
                 }
                 if (count > 0) {
+                    count = Math.min(count, MISSED_COUNT_LIMIT);
                     st.missed += count;
                     st.lastMissed = lastMissedBefore(e.schedule(), firstMissed, count);
                     missed.add(new Missed(e, firstMissed, count));

@@ -143,6 +143,19 @@ class SchedulerTest {
     }
 
     @Test
+    void aPerSecondScheduleDownForADayIsOneMissNotABacklog() throws Exception {
+        var clock = new MovableClock(t("2026-12-02T10:00:00.500Z"));
+        var heard = new Heard();
+        var s = new Scheduler(state, clock, heard);
+        s.replace(FILE, List.of(cron("p/s/1", "* * * * * ?", Schedule.Syntax.QUARTZ)));
+        clock.advance(Duration.ofDays(1));
+        s.fireDue();
+        assertEquals(List.of(t("2026-12-03T10:00:00Z")), heard.dues(), "only the latest due time runs");
+        assertEquals(List.of("p/s/1 2026-12-02T10:00:01Z x10000"), heard.missed, "told once; counting stops at 10,000");
+        assertEquals(t("2026-12-03T10:00:01Z"), s.schedules().get(0).next().get(0).toInstant());
+    }
+
+    @Test
     void pauseResumeTriggerAndTheStateSurvivesARestart() throws Exception {
         var clock = new MovableClock(t("2026-12-02T10:00:30Z"));
         var heard = new Heard();
