@@ -3,6 +3,7 @@ package io.chaosplaybooks.dsl;
 import io.chaosplaybooks.dsl.plan.Expectation;
 import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.dsl.plan.Schedule;
 import io.chaosplaybooks.dsl.plan.ServerSpec;
 import io.chaosplaybooks.dsl.plan.SourcePos;
 import io.chaosplaybooks.dsl.plan.Step;
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
 
 /**
  * Checks that need the whole playbook: targets against the servers it has, expectations against
- * the phases a scenario has, scenarios that do nothing. Checks of single values happen where
+ * the phases a scenario has, scenarios that do nothing, a schedule given twice at one level. Checks of single values happen where
  * the value is written.
  */
 final class PlanValidator {
@@ -30,7 +31,9 @@ final class PlanValidator {
         List<Problem> problems = new ArrayList<>();
         int servers = playbook.serverCount();
         Set<String> names = playbook.servers().stream().map(ServerSpec::name).collect(Collectors.toSet());
+        checkSchedules(playbook.schedules(), "the playbook", problems);
         for (Scenario s : playbook.scenarios()) {
+            checkSchedules(s.schedules(), "scenario '" + s.name() + "'", problems);
             if (s.steps().isEmpty() && !blocksWithProblems.contains(s.pos())) {
                 problems.add(new Problem(s.pos(), "scenario '" + s.name() + "' has no steps; add e.g. stabilize 30.s"));
             }
@@ -50,6 +53,17 @@ final class PlanValidator {
             }
         }
         return problems;
+    }
+
+    /** The same times twice at one level would start the same run twice at each of them. */
+    private static void checkSchedules(List<Schedule> schedules, String where, List<Problem> problems) {
+        java.util.Map<String, Schedule> seen = new java.util.HashMap<>();
+        for (Schedule s : schedules) {
+            Schedule first = seen.putIfAbsent(s.key(), s);
+            if (first != null) {
+                problems.add(new Problem(s.pos(), "the same schedule (" + s.text() + ") is given twice in " + where + "; first at " + first.pos()));
+            }
+        }
     }
 
     private static void collectSteps(List<Step> steps, Set<String> words, int servers, Set<String> names,

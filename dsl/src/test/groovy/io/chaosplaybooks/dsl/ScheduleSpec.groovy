@@ -89,6 +89,7 @@ class ScheduleSpec extends Specification {
         'once: bad month'           | "once at: '2027-13-15T03:00'\nscenario 'a' $BODY"                              || 1    | 11     | 'once at: wants a local date and time'
         'once: bad hour'            | "once at: '2027-01-15T3:00'\nscenario 'a' $BODY"                               || 1    | 22     | 'such as 2027-01-15T03:00'
         'once: no date'             | "once zone: 'UTC'\nscenario 'a' $BODY"                                         || 1    | 1      | 'once needs a date and time'
+        'the same schedule twice'   | "scenario 'a' {\n  every 6.h\n  every 360.min\n  stabilize 1.s\n}"             || 3    | 3      | "the same schedule (every 6 h) is given twice in scenario 'a'; first at t.groovy:2:3"
         'schedule in parallel'      | "scenario 'a' { parallel { schedule '0 3 * * *'; stabilize 1.s } }"          || 1    | 27     | 'schedule'
     }
 
