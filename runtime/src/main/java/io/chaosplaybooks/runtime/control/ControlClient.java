@@ -95,7 +95,7 @@ public final class ControlClient {
             } catch (IOException notJson) {
                 // the body as it is
             }
-            throw new Refused(r.statusCode(), base + " answered " + r.statusCode() + " to " + method + " " + path + ": " + message.strip());
+            throw new Refused(r.statusCode(), message.isBlank() ? base + " answered " + r.statusCode() + " to " + method + " " + path : message.strip());
         }
         return r.body();
     }

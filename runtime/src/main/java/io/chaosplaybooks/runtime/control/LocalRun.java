@@ -57,7 +57,7 @@ public final class LocalRun implements RunControl {
         stop.request(by);
         // A paused run waits in its pause: the stop's interrupt ends it like any other wait.
         boolean done = finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        List<String> after = done ? stop.held() : holdings();
+        List<String> after = done ? split(stop.held()) : holdings();
         List<String> removed = new ArrayList<>(before);
         removed.removeAll(after);
         return new StopReport(runId(), stop.by(), done, removed, after);
@@ -67,8 +67,14 @@ public final class LocalRun implements RunControl {
     private List<String> holdings() {
         List<String> h = new ArrayList<>();
         for (LiveStatus.ActiveFault f : view.status().faults()) h.add("fault " + f.fault() + " on " + f.server());
-        h.addAll(stop.held());
+        for (String held : stop.held()) h.addAll(java.util.Arrays.asList(held.split("; ")));
         return h;
+    }
+
+    private static List<String> split(List<String> held) {
+        List<String> out = new ArrayList<>();
+        for (String h : held) out.addAll(java.util.Arrays.asList(h.split("; ")));
+        return out;
     }
 
     @Override

@@ -42,7 +42,7 @@ class ControlEndpointTest {
             view.on(new RunEvent.ScenarioStart("loss", 0, 0));
             view.on(new RunEvent.PhaseStart("loss", "inject", null, 60_000, 0, 0));
             view.on(new RunEvent.FaultApplied("loss", "server-1", "down()", "down", Map.of(), "both", null, 0, 0));
-            stop.holding(() -> proxies ? "proxies and toxics named chaos-f00d01-* (embedded)" : "");
+            stop.holding(() -> proxies ? "proxies and toxics named chaos-f00d01-* (embedded); servers started by the run: server-1=127.0.0.1:1" : "");
             // What the run's thread does on a stop: takes its fault off, closes its environment, returns.
             stop.onRequest(() -> Thread.ofPlatform().start(() -> {
                 view.on(new RunEvent.FaultRemoved("loss", "server-1", "down()", "down", Map.of(), "both", null, "scenario end", 1, 1));
@@ -81,7 +81,8 @@ class ControlEndpointTest {
             StopReport r = local.locate("chaos-f00d01").client().stop("chaos-f00d01", "chaos stop (pid 99)", T);
             assertTrue(r.stopped());
             assertEquals("chaos stop (pid 99)", r.by());
-            assertEquals(List.of("fault down() on server-1", "proxies and toxics named chaos-f00d01-* (embedded)"), r.removed());
+            assertEquals(List.of("fault down() on server-1", "proxies and toxics named chaos-f00d01-* (embedded)",
+                "servers started by the run: server-1=127.0.0.1:1"), r.removed());
             assertEquals(List.of(), r.left());
             assertEquals("stopped", run.view.status().state());
             assertEquals("chaos stop (pid 99)", run.view.status().by());
