@@ -56,6 +56,10 @@ public final class ChaosCommand implements Runnable {
         m.put("proxy", ProxyCommand::new);
         m.put("report", ReportCommand::new);
         m.put("schedule", ScheduleCommand::new);
+        m.put("status", StatusCommand::new);
+        m.put("stop", StopCommand::new);
+        m.put("pause", PauseCommand::new);
+        m.put("resume", ResumeCommand::new);
         return m;
     }
 

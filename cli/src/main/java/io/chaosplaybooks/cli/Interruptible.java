@@ -89,6 +89,14 @@ final class Interruptible {
             // Not on the signal thread: exit runs the shutdown hooks (which stop the memcached processes) and waits for them.
             Thread.ofPlatform().name("chaos-exit").start(() -> System.exit(ExitCodes.INTERRUPTED));
         };
+        // A stop asked from elsewhere (chaos stop in another shell, an API) goes the way of the first signal.
+        stop.onRequest(() -> {
+            if (first.get() == null) {
+                console.println();
+                console.println("chaos: stopped by " + stop.by() + ": removing every fault and stopping what this run started ...");
+            }
+            worker.interrupt();
+        });
         SignalHandler oldInt = install("INT", handler);
         SignalHandler oldTerm = install("TERM", handler);
         try {
@@ -112,7 +120,9 @@ final class Interruptible {
         // A job that returned has cleaned up and says itself whether it was cut short.
         if (failure.get() != null) {
             Exception f = failure.get();
-            if (f instanceof StopRequested s) throw new Stopped(first.get() != null ? first.get() : "an interrupt", s.stage(), stop.held());
+            if (f instanceof StopRequested s) {
+                throw new Stopped(first.get() != null ? first.get() : stop.requested() ? stop.by() : "an interrupt", s.stage(), stop.held());
+            }
             if (first.get() != null && isInterruption(f)) throw new Stopped(first.get(), null, stop.held());
             throw f;
         }

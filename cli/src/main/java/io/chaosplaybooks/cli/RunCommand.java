@@ -14,6 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import io.chaosplaybooks.runtime.control.ControlEndpoint;
+import io.chaosplaybooks.runtime.control.LiveView;
+import io.chaosplaybooks.runtime.control.LocalRun;
+import io.chaosplaybooks.runtime.exec.PauseRequest;
 import io.chaosplaybooks.runtime.report.JUnitReport;
 import io.chaosplaybooks.runtime.report.JsonReport;
 import io.chaosplaybooks.runtime.report.RunSummary;
@@ -153,10 +157,39 @@ final class RunCommand implements Callable<Integer> {
         var options = new RunOptions(toxiproxy, servers, runSeed, timeScale, new ScenarioSelection(scenarios, tags), n,
             metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console, null, null);
         if (!quiet) console.println("Run " + options.runId());
-        PlaybookRunner.Result result;
         // A RunException (exit 3) or Interruptible.Stopped (exit 130) goes to ChaosCommand's mapper as it is.
         StopRequest stop = new StopRequest();
-        result = Interruptible.run("chaos-run", () -> new PlaybookRunner(stop).run(pb, options), console, stop);
+        PauseRequest pause = new PauseRequest();
+        LiveView view = new LiveView(options.runId(), pb.name());
+        LocalRun controlled = new LocalRun(view, pb.name(), stop, pause);
+        try (ControlEndpoint control = register(controlled)) {
+            PlaybookRunner.Result result;
+            try {
+                result = Interruptible.run("chaos-run", () -> new PlaybookRunner(stop, pause).run(pb, options.withListeners(List.of(view))),
+                    console, stop);
+            } finally {
+                controlled.finished();
+            }
+            return finish(result, console, journalFile);
+        }
+    }
+
+    /**
+     * Makes the run reachable from other shells ({@code chaos status}, {@code stop}, {@code pause}, {@code resume});
+     * a run that cannot register goes on without (null), saying why.
+     */
+    private static ControlEndpoint register(LocalRun run) {
+        try {
+            ControlEndpoint control = ControlEndpoint.open("run");
+            control.register(run);
+            return control;
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("chaos: this run cannot be reached by chaos status/stop/pause: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private int finish(PlaybookRunner.Result result, PrintStream console, Path journalFile) throws Exception {
         RunSummary summary = result.summary();
         printSummary(summary, console);
         try {

@@ -29,6 +29,8 @@ final class ConsoleStatus implements RunListener {
     private volatile String scenario = "";
     private volatile String phase = "starting";
     private volatile double phaseEndMs;
+    /** When the run was paused (ms into the run), or negative when it is not. */
+    private volatile double pausedAtMs = -1;
     private final List<RunEvent.ExpectationResult> failed = new CopyOnWriteArrayList<>();
     private final List<RunEvent.ExpectationResult> notJudged = new CopyOnWriteArrayList<>();
     private final Map<String, String> faults = new ConcurrentHashMap<>();
@@ -91,6 +93,16 @@ final class ConsoleStatus implements RunListener {
             }
             case RunEvent.Verdict v -> verdict(v);
             case RunEvent.LoadSecond w -> second(w);
+            case RunEvent.Paused p -> {
+                pausedAtMs = p.actualMs();
+                line(String.format(Locale.ROOT, "[%s]   paused by %s", clock(p.actualMs()), p.by()));
+            }
+            case RunEvent.Resumed r -> {
+                // The executor's remaining deadlines moved by the time paused; the phase's end with them.
+                if (pausedAtMs >= 0) phaseEndMs += r.actualMs() - pausedAtMs;
+                pausedAtMs = -1;
+                line(String.format(Locale.ROOT, "[%s]   resumed by %s", clock(r.actualMs()), r.by()));
+            }
             default -> { }
         }
     }
@@ -119,7 +131,7 @@ final class ConsoleStatus implements RunListener {
             .collect(Collectors.joining(" "));
         String activeFaults = faults.isEmpty() ? "none" : new TreeMap<>(faults).entrySet().stream()
             .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        long left = Math.max(0, Math.round(phaseEndMs - w.endMs()));
+        long left = Math.max(0, Math.round(phaseEndMs - (pausedAtMs >= 0 ? pausedAtMs : w.endMs())));
         String status = String.format(Locale.ROOT, "%d/%d %s | %s %s left | %.0f ops/s | err %.2f%% | p99 %.1f ms | %s | faults: %s",
             index, total, scenario, phase, Units.format(Duration.ofMillis(left / 100 * 100)), w.opsPerSecond(),
             w.errorRate() * 100, w.p99Ms() == null ? 0 : w.p99Ms(), breakers, activeFaults);

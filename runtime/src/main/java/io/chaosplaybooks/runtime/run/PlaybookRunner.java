@@ -9,6 +9,7 @@ import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.AsyncListener;
 import io.chaosplaybooks.runtime.exec.Clock;
 import io.chaosplaybooks.runtime.exec.FaultBackend;
+import io.chaosplaybooks.runtime.exec.PauseRequest;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
 import io.chaosplaybooks.runtime.journal.Journal;
@@ -57,6 +58,7 @@ public final class PlaybookRunner {
     }
 
     private final StopRequest stop;
+    private final PauseRequest pause;
 
     public PlaybookRunner() {
         this(new StopRequest());
@@ -64,7 +66,13 @@ public final class PlaybookRunner {
 
     /** A runner that answers {@code stop} at every start-up stage (then {@link StopRequested}) and between scenarios. */
     public PlaybookRunner(StopRequest stop) {
+        this(stop, null);
+    }
+
+    /** As {@link #PlaybookRunner(StopRequest)}, its scenarios' timelines held whenever {@code pause} asks (null: never). */
+    public PlaybookRunner(StopRequest stop, PauseRequest pause) {
         this.stop = stop;
+        this.pause = pause;
     }
 
     /** The result of a run: its summary, and whether it was interrupted before the end. */
@@ -102,7 +110,7 @@ public final class PlaybookRunner {
                     out.events.on(new RunEvent.RunEnd(true, now));
                     throw s;
                 }
-                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results, stop);
+                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results, stop, pause);
             } finally {
                 // Cleanup must finish even if the thread was interrupted: the flag is clear while closing, set again after.
                 flagged = Thread.interrupted();
@@ -110,7 +118,7 @@ public final class PlaybookRunner {
                 env.stopLoad();
             }
             double now = RunEvent.ms(System.nanoTime(), runStart);
-            if (interrupted) out.events.on(new RunEvent.RunStopped("interrupt", "Ctrl-C or SIGTERM: the scenario under way was cut short", now));
+            if (interrupted) out.events.on(stopped(stop, now));
             out.events.on(new RunEvent.RunEnd(interrupted, now));
         } finally {
             if (flagged) Thread.currentThread().interrupt();
@@ -208,10 +216,19 @@ public final class PlaybookRunner {
         return profile.toBuilder().duration(Duration.ofNanos(nanos).plusSeconds(120)).build();
     }
 
+    /** Who stopped the run: a signal, another shell ({@code chaos stop}), an API; a bare interrupt when nobody said. */
+    private static RunEvent.RunStopped stopped(StopRequest stop, double now) {
+        String by = stop.requested() ? stop.by() : "interrupt";
+        String reason = by.startsWith("SIG") || by.equals("interrupt") ? "Ctrl-C or SIGTERM: the scenario under way was cut short"
+            : "stopped by " + by + ": the scenario under way was cut short";
+        return new RunEvent.RunStopped(by, reason, now);
+    }
+
     /** The scenarios, in order, each on its own deadlines, as many times as asked; true when interrupted. */
     private static boolean scenarios(RunEnvironment env, io.chaosplaybooks.dsl.plan.LoadProfile load, RunListener events, List<Scenario> scenarios,
-                                     RunOptions o, List<RunSummary.ScenarioSummary> results, StopRequest stop) {
+                                     RunOptions o, List<RunSummary.ScenarioSummary> results, StopRequest stop, PauseRequest pause) {
         ScenarioExecutor executor = new ScenarioExecutor(Clock.SYSTEM, env.backend(), env.resolver(), events, env.originNanos());
+        if (pause != null) executor = executor.pausable(pause);
         ExpectationJudge judge = new ExpectationJudge(env.observations(), env.resolver(), load, o.timeScale(),
             env.serverNames().size());
         for (int iteration = 1; o.iterations() == 0 || iteration <= o.iterations(); iteration++) {
@@ -238,7 +255,7 @@ public final class PlaybookRunner {
 
     /** A server lost while the scenario ran (or before it, and still gone) makes its verdict an error that names it. */
     private static ScenarioVerdict withLostServers(ScenarioVerdict v, RunEnvironment env, ScenarioExecutor.Outcome outcome) {
-        double end = RunEvent.ms(outcome.startNanos() + outcome.plan().lengthNanos(), env.originNanos());
+        double end = RunEvent.ms(outcome.endNanos(), env.originNanos());
         List<String> gone = env.lost().stream().filter(l -> l.actualMs() <= end)
             .map(l -> String.format(Locale.ROOT, "server %s at %s went away at %.1f s into the run (%s)", l.server(), l.address(), l.actualMs() / 1000, l.reason()))
             .toList();
@@ -249,7 +266,7 @@ public final class PlaybookRunner {
     }
 
     private static Map<String, Object> figures(Observations seen, ScenarioExecutor.Outcome o) {
-        long from = o.startNanos(), to = o.startNanos() + o.plan().lengthNanos();
+        long from = o.startNanos(), to = o.endNanos();
         var seconds = seen.seconds(from, to);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("operations", seconds.stream().mapToLong(LoadSecond::operations).sum());

@@ -30,10 +30,31 @@ public final class StopRequest {
 
     private volatile String by;
     private final List<Supplier<String>> holdings = new ArrayList<>();
+    private final List<Runnable> onRequest = new ArrayList<>();
 
-    /** Asks the run to stop; {@code by} says who (SIGINT, SIGTERM, ...). The first request wins. */
-    public synchronized void request(String by) {
-        if (this.by == null) this.by = by;
+    /** Asks the run to stop; {@code by} says who (SIGINT, SIGTERM, {@code chaos stop (pid N)}). The first request wins. */
+    public void request(String by) {
+        List<Runnable> tell;
+        synchronized (this) {
+            if (this.by != null) return;
+            this.by = by;
+            tell = List.copyOf(onRequest);
+        }
+        for (Runnable r : tell) r.run();
+    }
+
+    /**
+     * Runs {@code r} at the first request (at once if there was one): whoever runs the job interrupts its
+     * thread here, so that a request from elsewhere than a signal (another shell, an API) stops it the same way.
+     */
+    public void onRequest(Runnable r) {
+        synchronized (this) {
+            if (by == null) {
+                onRequest.add(r);
+                return;
+            }
+        }
+        r.run();
     }
 
     public boolean requested() {

@@ -103,4 +103,34 @@ class ExpectationJudgeTest {
         assertEquals(ScenarioVerdict.Status.ERROR, v.status());
         assertEquals(List.of("inject on server-1: unreachable"), v.errors());
     }
+
+    /** Paused 5 s into a 10 s stabilize: the phase is its 5 s before the pause and its 5 s after, never the paused seconds. */
+    @Test
+    void thePausedSecondsCountForNoPhase() {
+        var r = new PlaybookLoader().loadText("p.groovy", """
+            scenario "p" {
+              stabilize 10.s
+              expect errorRate < 1.percent during stabilize
+              expect throughput > 900.perSecond during stabilize
+            }""");
+        assertTrue(r.ok(), r.formatProblems());
+        var scenario = r.playbook().scenarios().get(0);
+        RecordedObservations seen = new RecordedObservations(0);
+        for (int t = 0; t < 15; t++) {
+            boolean paused = t >= 5 && t < 10;
+            Histogram h = new Histogram(3);
+            h.recordValueWithCount(1_000, 1000);
+            // While paused, nothing the scenario asked for happens: say someone restarts a server meanwhile.
+            seen.add(new LoadSecond(t * S, (t + 1) * S, 1000, paused ? 1000 : 0, h, Map.of()));
+        }
+        var targets = new TargetResolver(List.of("server-1"), 1);
+        var pausedOutcome = new ScenarioExecutor.Outcome(ActionPlan.of(scenario, 1.0), 0, List.of(), List.of(), false,
+            List.of(new ScenarioExecutor.Paused(5 * S, 10 * S)));
+        ScenarioVerdict v = new ExpectationJudge(seen, targets).judge(scenario, pausedOutcome);
+        assertEquals(ScenarioVerdict.Status.PASS, v.status(), v.results().toString());
+        assertEquals("0.00%", v.results().get(0).measured());
+        // The same seconds judged as if the scenario had not been paused: the paused errors count.
+        var unpaused = new ScenarioExecutor.Outcome(ActionPlan.of(scenario, 1.0), 0, List.of(), false);
+        assertEquals(ScenarioVerdict.Status.FAIL, new ExpectationJudge(seen, targets).judge(scenario, unpaused).status());
+    }
 }
