@@ -137,7 +137,7 @@ public final class ProxyCommand implements Callable<Integer> {
         return new Running(engine, api);
     }
 
-    private static String readToken(Path file) {
+    static String readToken(Path file) {
         String token;
         try {
             token = Files.readString(file).strip();
