@@ -3,8 +3,13 @@ package io.chaosplaybooks.dsl
 import io.chaosplaybooks.dsl.plan.LoadProfile
 import io.chaosplaybooks.dsl.plan.Playbook
 import io.chaosplaybooks.dsl.plan.Scenario
+import io.chaosplaybooks.dsl.plan.Schedule
 import io.chaosplaybooks.dsl.plan.ServerSpec
 import io.chaosplaybooks.dsl.plan.SourcePos
+
+import java.time.Duration
+import java.time.ZoneId
+import java.util.function.Supplier
 
 import static groovy.lang.Closure.DELEGATE_FIRST
 
@@ -26,6 +31,9 @@ class PlaybookContext {
     final List<ServerSpec> namedServers = []
     LoadProfile load
     final List<Scenario> scenarios = []
+    /** The playbook's own schedules (the whole playbook runs). */
+    final List<Schedule> schedules = []
+    static final Supplier<ZoneId> MACHINE_ZONE = { ZoneId.systemDefault() } as Supplier<ZoneId>
     /** Scenarios by name: the duplicate check stays linear for playbooks that make scenarios in a loop. */
     private final Map<String, Scenario> scenariosByName = [:]
     final Map<String, Closure> templates = [:]
@@ -135,6 +143,34 @@ class PlaybookContext {
         templatePositions[name] = here()
     }
 
+
+    // ---- schedules: when the whole playbook runs by itself (chaos serve) -----------------------------------
+
+    /** {@code schedule "0 3 * * MON-FRI"}: Unix cron, in the machine's zone. */
+    void schedule(String expression) { schedule([:], expression) }
+
+    /** {@code schedule "0 0/10 * * * ?", syntax: "quartz", zone: "Europe/Paris"}. */
+    void schedule(Map named, String expression) {
+        addSchedule(ScheduleReader.cron(named, expression, here(), evaluation.sources[here().file()], MACHINE_ZONE))
+    }
+
+    /** {@code every 6.h}: from when the schedule is first loaded. */
+    void every(Duration period) { every([:], period) }
+
+    void every(Map named, Duration period) {
+        addSchedule(ScheduleReader.every(named, period, here(), evaluation.sources[here().file()], MACHINE_ZONE))
+    }
+
+    /** {@code once at: "2027-01-15T03:00"}. */
+    void once(Map named) {
+        addSchedule(ScheduleReader.once(named, here(), evaluation.sources[here().file()], MACHINE_ZONE))
+    }
+
+    private void addSchedule(ScheduleReader.Read read) {
+        read.problems().each { evaluation.problem(it.pos(), it.message()) }
+        if (read.schedule() != null) schedules << read.schedule()
+    }
+
     /** Runs a block against a context; a failure inside is reported where it happened and the evaluation goes on. */
     Object runBlock(Closure body, Object ctx, Object... args) {
         Closure c = body.rehydrate(ctx, body.owner, body.thisObject)
@@ -222,6 +258,6 @@ class PlaybookContext {
             servers = (1..n).collect { new ServerSpec("server-${it}".toString(), null, at) }
         }
         new Playbook(name ?: defaultName, description, file, servers, load ?: LoadProfile.defaults(new SourcePos(file, 1, 1)),
-            scenarios, namePos ?: new SourcePos(file, 1, 1))
+            scenarios, namePos ?: new SourcePos(file, 1, 1), schedules)
     }
 }

@@ -4,6 +4,7 @@ import io.chaosplaybooks.dsl.plan.Expectation
 import io.chaosplaybooks.dsl.plan.Fraction
 import io.chaosplaybooks.dsl.plan.OpsRate
 import io.chaosplaybooks.dsl.plan.Scenario
+import io.chaosplaybooks.dsl.plan.Schedule
 import io.chaosplaybooks.dsl.plan.SourcePos
 import io.chaosplaybooks.dsl.plan.Step
 import io.chaosplaybooks.dsl.plan.Units
@@ -19,6 +20,7 @@ class ScenarioContext extends StepsContext {
     String description
     final List<String> tags = []
     final List<ExpectationSpec> expectations = []
+    final List<Schedule> schedules = []
 
     ScenarioContext(Evaluation evaluation, PlaybookContext root, String name, SourcePos pos) {
         super(evaluation, root)
@@ -152,6 +154,34 @@ class ScenarioContext extends StepsContext {
     PhaseRef getRecover() { new PhaseRef('recover') }
     PhaseRef getWait() { new PhaseRef('wait') }
 
+
+    // ---- schedules: when the scenario runs by itself (chaos serve) -----------------------------------
+
+    /** {@code schedule "0 3 * * MON-FRI"}: Unix cron, in the machine's zone. */
+    void schedule(String expression) { schedule([:], expression) }
+
+    /** {@code schedule "0 0/10 * * * ?", syntax: "quartz", zone: "Europe/Paris"}. */
+    void schedule(Map named, String expression) {
+        addSchedule(ScheduleReader.cron(named, expression, here(), evaluation.sources[here().file()], PlaybookContext.MACHINE_ZONE))
+    }
+
+    /** {@code every 6.h}: from when the schedule is first loaded. */
+    void every(Duration period) { every([:], period) }
+
+    void every(Map named, Duration period) {
+        addSchedule(ScheduleReader.every(named, period, here(), evaluation.sources[here().file()], PlaybookContext.MACHINE_ZONE))
+    }
+
+    /** {@code once at: "2027-01-15T03:00"}. */
+    void once(Map named) {
+        addSchedule(ScheduleReader.once(named, here(), evaluation.sources[here().file()], PlaybookContext.MACHINE_ZONE))
+    }
+
+    private void addSchedule(ScheduleReader.Read read) {
+        read.problems().each { evaluation.problem(it.pos(), it.message()) }
+        if (read.schedule() != null) schedules << read.schedule()
+    }
+
     @Override
     protected List<String> knownWords() { SCENARIO_WORDS }
 
@@ -176,7 +206,7 @@ class ScenarioContext extends StepsContext {
             }
             x
         }
-        new Scenario(name, description, tags, builtSteps, built, pos)
+        new Scenario(name, description, tags, builtSteps, built, pos, schedules)
     }
 
     private static void collectPhases(List<Step> steps, Set<String> into) {
