@@ -22,7 +22,16 @@ public final class ScenarioExecutor {
      * scenario (or happened in cleanup); {@code warnings} happened inside a step with
      * {@code continueOnFailure}, which went on.
      */
-    public record Outcome(ActionPlan plan, long startNanos, List<String> errors, List<String> warnings, boolean interrupted) {
+    public record Outcome(ActionPlan plan, long startNanos, List<String> errors, List<String> warnings, boolean interrupted,
+                          List<Paused> pauses) {
+        public Outcome {
+            pauses = pauses == null ? List.of() : List.copyOf(pauses);
+        }
+
+        public Outcome(ActionPlan plan, long startNanos, List<String> errors, List<String> warnings, boolean interrupted) {
+            this(plan, startNanos, errors, warnings, interrupted, List.of());
+        }
+
         public Outcome(ActionPlan plan, long startNanos, List<String> errors, boolean interrupted) {
             this(plan, startNanos, errors, List.of(), interrupted);
         }
@@ -30,6 +39,47 @@ public final class ScenarioExecutor {
         public boolean ok() {
             return errors.isEmpty() && !interrupted;
         }
+
+        /** When the scenario's planned end came, after the pauses (on the executor's clock). */
+        public long endNanos() {
+            return at(plan.lengthNanos());
+        }
+
+        /** When the point {@code offsetNanos} into the scenario's plan came: its start plus the offset, plus the pauses before it. */
+        public long at(long offsetNanos) {
+            long t = startNanos + offsetNanos;
+            for (Paused p : pauses) if (p.fromNanos() < t) t += p.toNanos() - p.fromNanos();
+            return t;
+        }
+
+        /**
+         * The planned span {@code [fromOffset, toOffset]} on the executor's clock, without the pauses inside it:
+         * one interval, or several when the scenario was paused in the middle. Expectations are judged on these,
+         * so that the seconds a run stood paused count for no phase.
+         */
+        public List<long[]> spans(long fromOffset, long toOffset) {
+            long from = at(fromOffset), to = Math.max(from, at(toOffset));
+            List<long[]> out = new ArrayList<>();
+            for (Paused p : pauses) {
+                if (p.toNanos() <= from || p.fromNanos() >= to) continue;
+                if (p.fromNanos() > from) out.add(new long[] {from, p.fromNanos()});
+                from = Math.max(from, p.toNanos());
+            }
+            if (out.isEmpty() || from < to) out.add(new long[] {from, to});
+            return out;
+        }
+    }
+
+    /** The scenario's timeline stood still from {@code fromNanos} to {@code toNanos} (a pause). */
+    public record Paused(long fromNanos, long toNanos) {}
+
+    /** How often a sleeping executor looks whether a pause was asked for. */
+    static final long PAUSE_CHECK_NANOS = 200_000_000L;
+
+    /** The pauses of one scenario so far, and the time they add to its remaining deadlines. */
+    private static final class PauseLog {
+        final List<Paused> pauses = new ArrayList<>();
+        long shift;
     }
 
     /** A failure that stops the scenario: the remaining actions are skipped and cleanup runs. */
@@ -44,14 +94,26 @@ public final class ScenarioExecutor {
     private final TargetResolver targets;
     private final RunListener listener;
     private final long originNanos;
+    private final PauseRequest pause;
 
     /** Events carry times in milliseconds from {@code originNanos} on {@code clock}: the run's start. */
     public ScenarioExecutor(Clock clock, FaultBackend backend, TargetResolver targets, RunListener listener, long originNanos) {
+        this(clock, backend, targets, listener, originNanos, null);
+    }
+
+    private ScenarioExecutor(Clock clock, FaultBackend backend, TargetResolver targets, RunListener listener, long originNanos,
+                             PauseRequest pause) {
         this.clock = clock;
         this.backend = backend;
         this.targets = targets;
         this.listener = listener;
         this.originNanos = originNanos;
+        this.pause = pause;
+    }
+
+    /** This executor, holding its timeline whenever {@code pause} asks it to. */
+    public ScenarioExecutor pausable(PauseRequest pause) {
+        return new ScenarioExecutor(clock, backend, targets, listener, originNanos, pause);
     }
 
     private double ms(long nanos) {
@@ -74,20 +136,21 @@ public final class ScenarioExecutor {
         // Events of the actions due at one deadline reach the listener after all of them ran: handing
         // an event over wakes the listener's thread, which could take the CPU before a fault is in.
         HeldEvents events = new HeldEvents(listener);
+        PauseLog paused = new PauseLog();
         try {
-            clock.sleepUntil(startNanos);
-            events.on(new RunEvent.ScenarioStart(name, ms(startNanos), now()));
+            sleepUntil(startNanos, paused, name, active, errors, events);
+            events.on(new RunEvent.ScenarioStart(name, ms(startNanos + paused.shift), now()));
             long lastDeadline = startNanos;
             for (ActionPlan.Action a : plan.actions()) {
                 long deadline = startNanos + a.offsetNanos();
                 if (deadline != lastDeadline) {
                     events.release();
-                    clock.sleepUntil(deadline);
+                    sleepUntil(deadline, paused, name, active, errors, events);
                     lastDeadline = deadline;
                 }
                 // An interrupt that arrived during an action (an HTTP call, say) stops here too.
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
-                execute(name, a, deadline, active, errors, warnings, events);
+                execute(name, a, deadline + paused.shift, active, errors, warnings, events);
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -102,8 +165,66 @@ public final class ScenarioExecutor {
             }
             if (interrupted) Thread.currentThread().interrupt();
         }
-        listener.on(new RunEvent.ScenarioEnd(name, ms(startNanos + plan.lengthNanos()), now()));
-        return new Outcome(plan, startNanos, List.copyOf(errors), List.copyOf(warnings), interrupted);
+        listener.on(new RunEvent.ScenarioEnd(name, ms(startNanos + plan.lengthNanos() + paused.shift), now()));
+        return new Outcome(plan, startNanos, List.copyOf(errors), List.copyOf(warnings), interrupted, paused.pauses);
+    }
+
+    /** Sleeps until {@code deadline} moved by the time paused so far; holds the timeline whenever a pause is asked for. */
+    private void sleepUntil(long deadline, PauseLog paused, String scenario, Map<Integer, List<FaultBackend.Handle>> active,
+                            List<String> errors, HeldEvents events) throws InterruptedException {
+        if (pause == null) {
+            clock.sleepUntil(deadline);
+            return;
+        }
+        while (true) {
+            if (pause.paused()) {
+                hold(paused, scenario, active, errors, events);
+                continue;
+            }
+            long target = deadline + paused.shift, now = clock.nanos();
+            if (now >= target) return;
+            // In slices, to notice a pause within one.
+            clock.sleepUntil(Math.min(target, now + PAUSE_CHECK_NANOS));
+        }
+    }
+
+    /**
+     * A pause: the timeline stands still until the resume, then every remaining deadline moves by the time
+     * paused. Faults stay on, or (heal on pause) come off now and go on again at the resume. A stop during
+     * the pause (an interrupt) ends it like any other wait: the faults still on are removed by the cleanup.
+     */
+    private void hold(PauseLog paused, String scenario, Map<Integer, List<FaultBackend.Handle>> active, List<String> errors,
+                      HeldEvents events) throws InterruptedException {
+        long from = clock.nanos();
+        events.on(new RunEvent.Paused(pause.by(), ms(from)));
+        Map<Integer, List<FaultBackend.Handle>> healed = new HashMap<>();
+        if (pause.healFaults()) {
+            for (Map.Entry<Integer, List<FaultBackend.Handle>> e : active.entrySet()) {
+                for (FaultBackend.Handle h : e.getValue()) remove(scenario, h, "pause (heal on pause)", from, errors, events);
+                healed.put(e.getKey(), e.getValue());
+            }
+            active.clear();
+        }
+        events.release();
+        pause.hold();
+        long to = clock.nanos();
+        paused.pauses.add(new Paused(from, to));
+        paused.shift += to - from;
+        events.on(new RunEvent.Resumed(pause.resumedBy(), ms(to)));
+        for (Map.Entry<Integer, List<FaultBackend.Handle>> e : healed.entrySet()) {
+            List<FaultBackend.Handle> again = active.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+            for (FaultBackend.Handle h : e.getValue()) {
+                try {
+                    again.add(backend.apply(h.server(), h.fault()));
+                    events.on(RunEvent.FaultApplied.of(scenario, h.server(), h.fault(), ms(to), now()));
+                } catch (FaultBackend.FaultException | RuntimeException x) {
+                    String what = "inject " + h.fault().describe() + " on " + h.server() + " again after the pause: " + x.getMessage();
+                    errors.add(what);
+                    events.on(new RunEvent.ActionFailed(scenario, what, now()));
+                }
+            }
+        }
+        events.release();
     }
 
     private void execute(String scenario, ActionPlan.Action a, long deadline, Map<Integer, List<FaultBackend.Handle>> active,

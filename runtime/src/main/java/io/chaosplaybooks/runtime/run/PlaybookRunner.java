@@ -238,7 +238,7 @@ public final class PlaybookRunner {
 
     /** A server lost while the scenario ran (or before it, and still gone) makes its verdict an error that names it. */
     private static ScenarioVerdict withLostServers(ScenarioVerdict v, RunEnvironment env, ScenarioExecutor.Outcome outcome) {
-        double end = RunEvent.ms(outcome.startNanos() + outcome.plan().lengthNanos(), env.originNanos());
+        double end = RunEvent.ms(outcome.endNanos(), env.originNanos());
         List<String> gone = env.lost().stream().filter(l -> l.actualMs() <= end)
             .map(l -> String.format(Locale.ROOT, "server %s at %s went away at %.1f s into the run (%s)", l.server(), l.address(), l.actualMs() / 1000, l.reason()))
             .toList();
@@ -249,7 +249,7 @@ public final class PlaybookRunner {
     }
 
     private static Map<String, Object> figures(Observations seen, ScenarioExecutor.Outcome o) {
-        long from = o.startNanos(), to = o.startNanos() + o.plan().lengthNanos();
+        long from = o.startNanos(), to = o.endNanos();
         var seconds = seen.seconds(from, to);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("operations", seconds.stream().mapToLong(LoadSecond::operations).sum());

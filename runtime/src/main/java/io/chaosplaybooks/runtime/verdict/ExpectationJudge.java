@@ -188,12 +188,11 @@ public final class ExpectationJudge {
 
     private List<long[]> windows(String phase, ScenarioExecutor.Outcome o) {
         List<long[]> w = new ArrayList<>();
+        // Spans on the clock, without the time the run stood paused.
         if (phase == null) {
-            w.add(new long[] {o.startNanos(), o.startNanos() + o.plan().lengthNanos()});
+            w.addAll(o.spans(0, o.plan().lengthNanos()));
         } else {
-            for (ActionPlan.Window x : o.plan().windows(phase)) {
-                w.add(new long[] {o.startNanos() + x.startNanos(), o.startNanos() + x.endNanos()});
-            }
+            for (ActionPlan.Window x : o.plan().windows(phase)) w.addAll(o.spans(x.startNanos(), x.endNanos()));
         }
         return w;
     }

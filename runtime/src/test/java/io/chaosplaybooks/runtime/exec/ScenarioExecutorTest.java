@@ -251,4 +251,100 @@ class ScenarioExecutorTest {
         double last = lateness.get(4);
         assertTrue(last < 30, "last phase late by " + last + " ms: " + lateness);
     }
+
+    /** Runs the card's scenario on its own thread, pausing it from the listener when its fault is on, for 10 virtual seconds. */
+    private static ScenarioExecutor.Outcome pausedAtTheFault(RecordingBackend b, VirtualClock clock, List<RunEvent> events, boolean heal)
+            throws Exception {
+        Playbook pb = playbook("scenario \"packet-loss-10\" { stabilize 30.s; inject packetLoss(0.1) on server(1) for 1.min; recover 60.s }");
+        var targets = new TargetResolver(pb.servers().stream().map(x -> x.name()).toList(), 42);
+        PauseRequest pause = new PauseRequest();
+        RunListener l = e -> {
+            events.add(e);
+            if (e instanceof RunEvent.FaultApplied && !events.stream().anyMatch(x -> x instanceof RunEvent.Paused)) {
+                assertTrue(pause.pause("chaos pause (pid 1)", heal));
+            }
+        };
+        var executor = new ScenarioExecutor(clock, b, targets, l, 0).pausable(pause);
+        var outcome = new java.util.concurrent.CompletableFuture<ScenarioExecutor.Outcome>();
+        Thread t = new Thread(() -> outcome.complete(executor.run(pb.scenarios().get(0), 0, 1.0)));
+        t.start();
+        assertTrue(held(pause), "the executor holds its timeline");
+        assertEquals(30 * S, clock.nanos());
+        clock.advance(10 * S);
+        assertTrue(pause.resume("chaos resume (pid 2)"));
+        assertFalse(pause.resume("again"), "nothing left to resume");
+        return outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aPauseHoldsTheTimelineAndTheResumeShiftsTheRemainingDeadlines() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
+        var out = pausedAtTheFault(b, clock, events, false);
+        assertTrue(out.ok(), out.errors().toString());
+        // The fault stayed on through the pause; it comes off 60 s of timeline after it went on, 10 s later than planned.
+        assertEquals(List.of("30s +packetLoss@server-1", "100s -packetLoss@server-1"), b.log);
+        assertEquals(160 * S, clock.nanos());
+        var fault = Map.<String, Number>of("rate", 0.1);
+        assertEquals(List.of(
+            new RunEvent.Paused("chaos pause (pid 1)", 30_000),
+            new RunEvent.Resumed("chaos resume (pid 2)", 40_000),
+            // Planned times move with the pause, so the lag stays what the executor was late by.
+            new RunEvent.FaultRemoved("packet-loss-10", "server-1", "packetLoss(10%)", "packetLoss", fault, "both", 1.0, "inject ended", 100_000, 100_000),
+            new RunEvent.PhaseStart("packet-loss-10", "recover", null, 60_000, 100_000, 100_000),
+            new RunEvent.ScenarioEnd("packet-loss-10", 160_000, 160_000)), events.subList(4, events.size()));
+        assertEquals(List.of(new ScenarioExecutor.Paused(30 * S, 40 * S)), out.pauses());
+        // What expectations judge: the paused seconds belong to no phase.
+        assertEquals(List.of(List.of(0L, 30 * S)), spans(out, 0, 30 * S));
+        assertEquals(List.of(List.of(40 * S, 100 * S)), spans(out, 30 * S, 90 * S));
+        assertEquals(List.of(List.of(0L, 30 * S), List.of(40 * S, 160 * S)), spans(out, 0, 150 * S));
+        assertEquals(160 * S, out.endNanos());
+    }
+
+    @Test
+    void healOnPauseTakesTheFaultsOffAndPutsThemBackOnResume() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
+        var out = pausedAtTheFault(b, clock, events, true);
+        assertTrue(out.ok(), out.errors().toString());
+        assertEquals(List.of("30s +packetLoss@server-1", "30s -packetLoss@server-1", "40s +packetLoss@server-1",
+            "100s -packetLoss@server-1"), b.log);
+        assertTrue(b.live.isEmpty());
+        var removed = events.stream().filter(e -> e instanceof RunEvent.FaultRemoved).map(e -> ((RunEvent.FaultRemoved) e).why()).toList();
+        assertEquals(List.of("pause (heal on pause)", "inject ended"), removed);
+    }
+
+    @Test
+    void aStopDuringAPauseEndsItAndRemovesTheFaults() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        RecordingBackend b = new RecordingBackend(clock);
+        Playbook pb = playbook("scenario \"s\" { stabilize 1.s; inject down() on server(1) for 10.s; recover 1.s }");
+        var targets = new TargetResolver(pb.servers().stream().map(x -> x.name()).toList(), 42);
+        PauseRequest pause = new PauseRequest();
+        RunListener l = e -> {
+            if (e instanceof RunEvent.FaultApplied) pause.pause("p", false);
+        };
+        var executor = new ScenarioExecutor(clock, b, targets, l, 0).pausable(pause);
+        var outcome = new java.util.concurrent.CompletableFuture<ScenarioExecutor.Outcome>();
+        Thread t = new Thread(() -> outcome.complete(executor.run(pb.scenarios().get(0), 0, 1.0)));
+        t.start();
+        assertTrue(held(pause));
+        t.interrupt();
+        var out = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(out.interrupted());
+        assertTrue(b.live.isEmpty(), "no fault left");
+    }
+
+    /** Waits for the executor's thread to ask for the pause, then for the executor to take it. */
+    private static boolean held(PauseRequest pause) throws InterruptedException {
+        long end = System.nanoTime() + 10 * S;
+        while (!pause.paused() && System.nanoTime() < end) Thread.sleep(5);
+        return pause.awaitHeld(java.time.Duration.ofSeconds(10));
+    }
+
+    private static List<List<Long>> spans(ScenarioExecutor.Outcome o, long from, long to) {
+        return o.spans(from, to).stream().map(w -> List.of(w[0], w[1])).toList();
+    }
 }
