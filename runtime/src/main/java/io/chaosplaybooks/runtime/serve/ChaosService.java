@@ -64,7 +64,9 @@ public final class ChaosService implements AutoCloseable {
     public static ChaosService start(Settings s) throws IOException {
         RunIndex index = new RunIndex(s.stateDir(), s.keep(), s.log());
         RunSupervisor runs = new RunSupervisor(index, s.maxConcurrent(), s.log());
-        ScheduleBook schedules = new NoSchedules();
+        java.util.concurrent.atomic.AtomicReference<PlaybookCatalog> catalogRef = new java.util.concurrent.atomic.AtomicReference<>();
+        ServedSchedules schedules = new ServedSchedules(s.stateDir(), runs, index,
+            file -> catalogRef.get() == null ? null : catalogRef.get().entry(file), s.timeScale(), s.log());
         PlaybookCatalog catalog = new PlaybookCatalog(s.playbooks(), s.loader(), s.poll(), change -> {
             if (change.now() == null) s.log().accept("playbook " + change.file() + " is gone");
             else if (change.now().ok()) s.log().accept("playbook " + change.file() + (change.before() == null ? " loaded" : " loaded again"));
@@ -72,6 +74,8 @@ public final class ChaosService implements AutoCloseable {
                 + String.join("\n  ", change.now().problems()));
             schedules.playbookChanged(change);
         });
+        catalogRef.set(catalog);
+        schedules.start();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("chaos_serve_runs_running", runs, r -> r.running().size()).description("runs under way").register(metrics);
         Gauge.builder("chaos_serve_playbooks_invalid", catalog, c -> c.entries().stream().filter(e -> !e.ok()).count())
@@ -120,36 +124,5 @@ public final class ChaosService implements AutoCloseable {
     @Override
     public void close() {
         shutdown("the server's shutdown");
-    }
-
-    /** Until the schedules arrive: none. */
-    private static final class NoSchedules implements ScheduleBook {
-        @Override
-        public List<java.util.Map<String, Object>> list() {
-            return List.of();
-        }
-
-        @Override
-        public java.util.Map<String, Object> pause(String id) {
-            throw new io.chaosplaybooks.runtime.http.ApiError(404, "no schedule " + id);
-        }
-
-        @Override
-        public java.util.Map<String, Object> resume(String id) {
-            throw new io.chaosplaybooks.runtime.http.ApiError(404, "no schedule " + id);
-        }
-
-        @Override
-        public RunRecord trigger(String id) {
-            throw new io.chaosplaybooks.runtime.http.ApiError(404, "no schedule " + id);
-        }
-
-        @Override
-        public void playbookChanged(PlaybookCatalog.Change change) {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

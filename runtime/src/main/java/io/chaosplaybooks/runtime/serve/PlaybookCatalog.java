@@ -95,6 +95,11 @@ final class PlaybookCatalog implements AutoCloseable {
         return List.copyOf(entries.values());
     }
 
+    /** The entry of this file, or null. */
+    synchronized Entry entry(Path file) {
+        return entries.get(file);
+    }
+
     /** The entry whose file, file name, or playbook name is {@code name}; null when none or several. */
     synchronized Entry find(String name) {
         List<Entry> hits = new ArrayList<>();

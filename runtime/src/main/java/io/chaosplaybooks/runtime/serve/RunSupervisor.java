@@ -4,6 +4,8 @@ import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.ScenarioSelection;
 import io.chaosplaybooks.dsl.plan.ServerSpec;
+import io.chaosplaybooks.runtime.control.LiveStatus;
+import io.chaosplaybooks.runtime.control.LiveView;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.metrics.ScenarioMetrics;
 import io.chaosplaybooks.runtime.report.JUnitReport;
@@ -50,7 +52,7 @@ final class RunSupervisor {
     /** What to run and why. {@code due}: when a schedule was due (null when not scheduled). */
     record Request(Playbook playbook, Path file, List<String> scenarios, double timeScale, String trigger, Instant due) {}
 
-    private record Active(RunRecord record, Thread thread, StopRequest stop, LiveFigures live,
+    private record Active(RunRecord record, Thread thread, StopRequest stop, LiveView live,
                           PrometheusMeterRegistry registry, Set<String> servers) {}
 
     private final RunIndex index;
@@ -82,7 +84,7 @@ final class RunSupervisor {
         RunRecord record = new RunRecord(id, r.playbook().name(), r.file().toString(), names, r.trigger(), "running",
             now, null, due, null, Map.of());
         StopRequest stop = new StopRequest();
-        LiveFigures live = new LiveFigures();
+        LiveView live = new LiveView(id, r.playbook().name());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("run", id);
         Thread thread = Thread.ofPlatform().name("chaos-serve-" + id).unstarted(() -> execute(record, r, stop, live, registry));
@@ -120,7 +122,7 @@ final class RunSupervisor {
         return null;
     }
 
-    private void execute(RunRecord record, Request r, StopRequest stop, LiveFigures live, PrometheusMeterRegistry registry) {
+    private void execute(RunRecord record, Request r, StopRequest stop, LiveView live, PrometheusMeterRegistry registry) {
         Path dir = index.dirOf(record.id());
         Path journal = dir.resolve("journal.jsonl");
         String state;
@@ -192,9 +194,19 @@ final class RunSupervisor {
     }
 
     /** Live figures of a running run, or null when it is not running. */
-    synchronized Map<String, Object> live(String id) {
+    synchronized LiveStatus live(String id) {
         Active a = active.get(id);
-        return a == null ? null : a.live().snapshot();
+        return a == null ? null : a.live().status();
+    }
+
+    /** Records a run that was due but does not start, with why (a missed due time, a broken playbook). */
+    RunRecord skip(String playbook, Path file, List<String> scenarios, String trigger, Instant due, String why) {
+        String now = Instant.now().toString();
+        RunRecord skipped = new RunRecord(PlaybookRunner.newRunId(), playbook, file.toString(), scenarios, trigger, "skipped",
+            now, now, due == null ? null : due.toString(), why, Map.of());
+        index.put(skipped);
+        log.accept("run " + skipped.id() + " of " + playbook + " (" + trigger + ") skipped: " + why);
+        return skipped;
     }
 
     synchronized List<String> running() {

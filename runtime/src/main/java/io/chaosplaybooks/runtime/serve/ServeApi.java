@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.runtime.control.LiveStatus;
 import io.chaosplaybooks.runtime.http.ApiError;
 import io.chaosplaybooks.runtime.http.ApiReply;
 import io.chaosplaybooks.runtime.http.ApiRequest;
@@ -56,9 +57,12 @@ final class ServeApi {
         r.route("GET", "/metrics", req -> ApiReply.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics()));
         r.route("GET", "/api/playbooks", req -> json(200, playbooks()));
         r.route("GET", "/api/schedules", req -> json(200, schedules.list()));
-        r.route("POST", "/api/schedules/{id}/pause", req -> json(200, schedules.pause(req.param("id"))));
-        r.route("POST", "/api/schedules/{id}/resume", req -> json(200, schedules.resume(req.param("id"))));
-        r.route("POST", "/api/schedules/{id}/trigger", req -> started(schedules.trigger(req.param("id"))));
+        // Ids are playbook/scenario-or-*/n: three segments (one also routed, so that a wrong id is "no schedule", not "no endpoint").
+        for (String id : List.of("{id}", "{playbook}/{scenario}/{n}")) {
+            r.route("POST", "/api/schedules/" + id + "/pause", req -> json(200, schedules.pause(scheduleId(req))));
+            r.route("POST", "/api/schedules/" + id + "/resume", req -> json(200, schedules.resume(scheduleId(req))));
+            r.route("POST", "/api/schedules/" + id + "/trigger", req -> started(schedules.trigger(scheduleId(req))));
+        }
         r.route("GET", "/api/runs", this::listRuns);
         r.route("POST", "/api/runs", this::startRun);
         r.route("GET", "/api/runs/{id}", req -> json(200, run(find(req.param("id")))));
@@ -66,6 +70,11 @@ final class ServeApi {
         r.route("GET", "/api/runs/{id}/journal", req -> file(find(req.param("id")), "journal.jsonl", "application/x-ndjson; charset=utf-8"));
         r.route("GET", "/api/runs/{id}/report", req -> file(find(req.param("id")), "report.html", "text/html; charset=utf-8"));
         return r;
+    }
+
+    private static String scheduleId(ApiRequest req) {
+        Map<String, String> p = req.pathParams();
+        return p.containsKey("id") ? p.get("id") : p.get("playbook") + "/" + p.get("scenario") + "/" + p.get("n");
     }
 
     private static ApiReply json(int status, Object body) throws JsonProcessingException {
@@ -138,8 +147,15 @@ final class ServeApi {
     private Map<String, Object> run(RunRecord r) {
         Map<String, Object> m = RunIndex.toJson(r);
         if (r.running()) {
-            Map<String, Object> live = runs.live(r.id());
-            if (live != null) m.putAll(live);
+            LiveStatus live = runs.live(r.id());
+            if (live != null) {
+                // The live status's fields beside the record's, so that a LiveStatus reader (chaos status --server) reads the
+                // run as it reads one of its own; the record's state (running) stays, the live one is liveState.
+                Map<String, Object> fields = JSON.convertValue(live, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+                Object liveState = fields.remove("state");
+                fields.forEach(m::putIfAbsent);
+                m.put("liveState", liveState);
+            }
         }
         Path dir = index.dirOf(r.id());
         m.put("report", Files.exists(dir.resolve("report.html")) ? "/api/runs/" + r.id() + "/report" : null);

@@ -147,7 +147,8 @@ class ChaosServiceTest {
         awaitRun(s, id, r -> "inject".equals(r.path("phase").asText()));
         JsonNode live = run(s, id);
         assertEquals("hold", live.get("scenario").asText());
-        assertEquals(1, live.get("activeFaults").size(), live.toString());
+        assertEquals(1, live.get("faults").size(), live.toString());
+        assertEquals(id, live.get("runId").asText(), "read as a LiveStatus too");
         JsonNode listed = call(s, "GET", "/api/runs?state=running", null).json();
         assertEquals(id, listed.get(0).get("id").asText());
 
@@ -202,6 +203,63 @@ class ChaosServiceTest {
             if (System.nanoTime() > end) throw new AssertionError(file + " did not get there within " + WAIT);
             Thread.sleep(100);
         }
+    }
+
+    @Test
+    void aSecondsLevelQuartzScheduleFiresTwiceAndIsPausedResumedAndTriggeredThroughTheApi(@TempDir Path dir) throws Exception {
+        Path pb = Files.createDirectories(dir.resolve("playbooks"));
+        // Every 4 s; a run takes longer than that here, so some fires find the server busy and are skipped with why.
+        Files.writeString(pb.resolve("tick.groovy"), TINY.replace("playbook \"tiny\" {", "playbook \"tick\" {\n    schedule \"*/4 * * * * ?\", syntax: \"quartz\"")
+            .replace("1.s", "500.ms"));
+        ChaosService s = start(dir, null, 1);
+        JsonNode schedules = call(s, "GET", "/api/schedules", null).json();
+        assertEquals(1, schedules.size(), schedules.toString());
+        JsonNode sc = schedules.get(0);
+        assertEquals("tick/*/1", sc.get("id").asText());
+        assertEquals(3, sc.get("nextFireTimes").size());
+        assertTrue(sc.get("enabled").asBoolean());
+        assertTrue(sc.get("description").asText().contains("4"), sc.toString());
+
+        long end = System.nanoTime() + WAIT.toNanos();
+        List<JsonNode> done;
+        while (true) {
+            done = new ArrayList<>();
+            for (JsonNode r : call(s, "GET", "/api/runs", null).json()) {
+                if (r.get("trigger").asText().equals("tick/*/1") && r.get("state").asText().equals("passed")) done.add(r);
+            }
+            if (done.size() >= 2) break;
+            if (System.nanoTime() > end) throw new AssertionError("two scheduled runs did not pass within " + WAIT + ": " + call(s, "GET", "/api/runs", null).text());
+            Thread.sleep(200);
+        }
+        for (JsonNode r : done) {
+            long lagMs = java.time.Duration.between(java.time.Instant.parse(r.get("due").asText()), java.time.Instant.parse(r.get("start").asText())).toMillis();
+            // Due on a 4 s boundary, started within 3 s of it (the scheduler wakes late on a loaded machine, never early).
+            assertTrue(lagMs >= 0 && lagMs < 3000, "lag " + lagMs + " ms: " + r);
+            assertEquals(0, java.time.Instant.parse(r.get("due").asText()).getEpochSecond() % 4, r.toString());
+        }
+
+        JsonNode paused = call(s, "POST", "/api/schedules/tick/*/1/pause", null).json();
+        assertFalse(paused.get("enabled").asBoolean());
+        assertEquals(0, paused.get("nextFireTimes").size());
+        Reply trigger = call(s, "POST", "/api/schedules/tick/*/1/trigger", null);
+        assertTrue(trigger.status() == 201 || trigger.status() == 409, trigger.text());
+        assertEquals("tick/*/1", call(s, "GET", "/api/runs/" + trigger.json().get("id").asText(), null).json().get("trigger").asText());
+        JsonNode resumed = call(s, "POST", "/api/schedules/tick/*/1/resume", null).json();
+        assertTrue(resumed.get("enabled").asBoolean());
+        assertEquals(3, resumed.get("nextFireTimes").size());
+
+        // Broken: its schedule pauses (and cannot be resumed by hand); fixed: it resumes.
+        String good = Files.readString(pb.resolve("tick.groovy"));
+        Files.writeString(pb.resolve("tick.groovy"), good.replace("stabilize", "stabilise"));
+        awaitPlaybook(s, "tick.groovy", p -> !p.get("ok").asBoolean());
+        JsonNode pausedForProblems = call(s, "GET", "/api/schedules", null).json().get(0);
+        assertFalse(pausedForProblems.get("enabled").asBoolean());
+        assertTrue(pausedForProblems.get("pausedBecause").asText().contains("tick.groovy:"), pausedForProblems.toString());
+        assertEquals(409, call(s, "POST", "/api/schedules/tick/*/1/resume", null).status());
+        Files.writeString(pb.resolve("tick.groovy"), good);
+        awaitPlaybook(s, "tick.groovy", p -> p.get("ok").asBoolean());
+        assertTrue(call(s, "GET", "/api/schedules", null).json().get(0).get("enabled").asBoolean());
+        System.out.println("scheduled runs: " + done);
     }
 
     @Test

@@ -77,13 +77,13 @@ function drawRunning(runs) {
   if (runs.length === 0) { box.appendChild(el("p", { class: "muted", text: "Nothing is running." })); return; }
   runs.forEach(function (r) {
     var pct = function (x) { return x == null ? null : (x * 100).toFixed(2) + " %"; };
-    var faults = (r.activeFaults || []).join(", ");
+    var faults = (r.faults || []).map(function (f) { return f.server + ": " + f.fault; }).join(", ");
     var breakers = Object.keys(r.breakers || {}).map(function (k) { return k + " " + r.breakers[k]; }).join(", ");
     box.appendChild(el("div", { class: "live", id: "live-" + r.id }, [
       figure("run", r.id + " (" + r.trigger + ")"),
       figure("playbook", r.playbook),
       figure("scenario", r.scenario ? r.scenario + " (" + r.scenarioIndex + "/" + r.scenarioCount + ")" : "starting"),
-      figure("phase", r.phase ? r.phase + (r.phaseSecondsLeft != null ? ", " + r.phaseSecondsLeft + " s left" : "") : null),
+      figure("phase", r.phase ? r.phase + (r.phaseLeftMs != null ? ", " + (r.phaseLeftMs / 1000).toFixed(1) + " s left" : "") : r.liveState),
       figure("ops/s", r.opsPerSecond),
       figure("error rate", pct(r.errorRate)),
       figure("p99", r.p99Ms == null ? null : r.p99Ms.toFixed(1) + " ms"),
@@ -96,7 +96,8 @@ function drawRunning(runs) {
 
 function drawSchedules(list) {
   fill(document.querySelector("#schedules tbody"), list.map(function (s) {
-    var id = encodeURIComponent(s.id);
+    // Ids are playbook/scenario/n: each part encoded, the slashes kept (the routes have three segments).
+    var id = s.id.split("/").map(encodeURIComponent).join("/");
     return el("tr", { "data-schedule": s.id }, [
       el("td", {}, [el("code", { text: s.id })]),
       el("td", { text: s.playbook + (s.scenario ? " / " + s.scenario : "") }),
