@@ -84,7 +84,7 @@ final class RunIndex {
         return all;
     }
 
-    /** The last run a trigger started (not counting skipped ones), or null. */
+    /** The last run a trigger started or skipped, or null. */
     synchronized RunRecord lastOf(String trigger) {
         RunRecord last = null;
         for (RunRecord r : runs.values()) if (r.trigger().equals(trigger)) last = r;
