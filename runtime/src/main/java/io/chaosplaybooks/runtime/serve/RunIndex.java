@@ -56,7 +56,7 @@ final class RunIndex {
                 log.accept("the run index " + file + " could not be read (" + e.getMessage() + "); kept as " + aside + ", starting a new one");
                 read = List.of();
             }
-            read.stream().sorted(Comparator.comparing(RunRecord::start)).forEach(r -> runs.put(r.id(), r.running()
+            read.stream().sorted(Comparator.comparing((RunRecord r) -> Instant.parse(r.start()))).forEach(r -> runs.put(r.id(), r.running()
                 ? r.ended("error", Instant.now().toString(), "the server ended during the run (it was killed, or its machine stopped)", r.verdicts())
                 : r));
             save();
