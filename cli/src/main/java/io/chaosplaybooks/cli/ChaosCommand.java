@@ -60,6 +60,7 @@ public final class ChaosCommand implements Runnable {
         m.put("stop", StopCommand::new);
         m.put("pause", PauseCommand::new);
         m.put("resume", ResumeCommand::new);
+        m.put("serve", ServeCommand::new);
         return m;
     }
 

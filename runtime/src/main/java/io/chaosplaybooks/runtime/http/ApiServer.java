@@ -222,20 +222,21 @@ public final class ApiServer implements AutoCloseable {
             String method = request.getMethod();
             String path = Request.getPathInContext(request);
             try {
-                guard.check(method, name -> request.getHeaders().get(name));
+                guard.check(method, path, name -> request.getHeaders().get(name));
+                Map<String, String> query = query(request);
                 Router.Match match = router.match(method, path);
                 long length = request.getLength();
                 if (length > settings.maxBodyBytes()) {
                     throw tooLarge();
                 }
                 if (length == 0) {
-                    answer(response, run(match, method, path, new byte[0]), done);
+                    answer(response, run(match, method, path, new byte[0], query), done);
                     return true;
                 }
                 Content.Source.asByteArrayAsync(request, settings.maxBodyBytes())
                     .orTimeout(settings.bodyDeadline().toMillis(), TimeUnit.MILLISECONDS)
                     .whenCompleteAsync((body, failure) -> {
-                        ApiReply reply = failure == null ? run(match, method, path, body) : errorReply(bodyError(failure));
+                        ApiReply reply = failure == null ? run(match, method, path, body, query) : errorReply(bodyError(failure));
                         answer(response, reply, done);
                     }, workers);
             } catch (ApiError e) {
@@ -259,9 +260,28 @@ public final class ApiServer implements AutoCloseable {
             return new ApiError(413, "request body larger than " + settings.maxBodyBytes() + " bytes");
         }
 
-        private ApiReply run(Router.Match match, String method, String path, byte[] body) {
+        /** The query string's parameters, the first value of each (a malformed one is a 400). */
+        private static Map<String, String> query(Request request) {
+            String raw = request.getHttpURI().getQuery();
+            if (raw == null || raw.isEmpty()) return Map.of();
+            Map<String, String> out = new java.util.LinkedHashMap<>();
             try {
-                return match.handler().handle(new ApiRequest(method, path, match.params(), body));
+                for (String pair : raw.split("&")) {
+                    if (pair.isEmpty()) continue;
+                    int eq = pair.indexOf('=');
+                    String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    out.putIfAbsent(name, value);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "malformed query string: " + e.getMessage());
+            }
+            return out;
+        }
+
+        private ApiReply run(Router.Match match, String method, String path, byte[] body, Map<String, String> query) {
+            try {
+                return match.handler().handle(new ApiRequest(method, path, match.params(), body, query));
             } catch (Exception e) {
                 return errorReply(router.errorFor(e));
             }

@@ -28,11 +28,17 @@ final class RequestGuard {
 
     /** Throws the {@link ApiError} that refuses the request, or returns if it may go on. */
     void check(String method, Function<String, String> header) {
+        check(method, null, header);
+    }
+
+    /** As {@link #check(String, Function)}, with the path: a GET of one of the settings' open paths needs no token. */
+    void check(String method, String path, Function<String, String> header) {
         String agent = header.apply("User-Agent");
         if (settings.refuseBrowsers() && agent != null && agent.startsWith("Mozilla/")) {
             throw new ApiError(403, "User agent not allowed");
         }
-        if (expectedAuthorization != null) {
+        boolean open = path != null && (method.equals("GET") || method.equals("HEAD")) && settings.openPaths().contains(path);
+        if (expectedAuthorization != null && !open) {
             String given = header.apply("Authorization");
             // Constant-time comparison: the answer's timing must not reveal how much of a guess was right.
             if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {

@@ -34,6 +34,8 @@ class ApiServerTest {
     private Router router() {
         return new Router()
             .route("GET", "/things/{id}", req -> ApiReply.json(200, "{\"id\":\"" + req.param("id") + "\"}"))
+            .route("GET", "/query", req -> ApiReply.json(200, "{\"state\":\"" + req.query("state") + "\",\"n\":" + req.query().size() + "}"))
+            .route("GET", "/page", req -> ApiReply.text(200, "text/html", "<p>page</p>"))
             .route("POST", "/things", req -> {
                 posts.incrementAndGet();
                 return ApiReply.json(201, "{\"bytes\":" + req.body().length + "}");
@@ -288,5 +290,26 @@ class ApiServerTest {
         int length = Integer.parseInt(h.substring(at + 16, h.indexOf("\r\n", at)).strip());
         in.readNBytes(length);
         return head.toByteArray();
+    }
+
+    @Test
+    void queryParametersReachTheHandlerDecodedFirstValueFirst() throws IOException {
+        start(ServerSettings.of("127.0.0.1", 0));
+        Reply r = call("GET", "/query?state=run%20ning&state=other&flag", null);
+        assertEquals(200, r.status(), r.body());
+        assertEquals("run ning", r.json().get("state").asText());
+        assertEquals(2, r.json().get("n").asInt());
+        Reply bad = call("GET", "/query?state=%zz", null);
+        assertEquals(400, bad.status(), bad.body());
+        assertEquals(400, bad.json().get("status").asInt(), "a JSON error, from the handler's parse or Jetty's: " + bad.body());
+    }
+
+    @Test
+    void aWebPageServerLetsBrowsersInAndOpensOnlyItsPagePathsWithoutTheToken() throws IOException {
+        start(ServerSettings.of("127.0.0.1", 0).withBearerToken("t0ken").forWebPage(java.util.Set.of("/page")));
+        assertEquals(200, call("GET", "/page", null, "User-Agent: Mozilla/5.0").status());
+        assertEquals(401, call("GET", "/things/1", null, "User-Agent: Mozilla/5.0").status());
+        assertEquals(200, call("GET", "/things/1", null, "User-Agent: Mozilla/5.0", "Authorization: Bearer t0ken").status());
+        assertEquals(401, call("POST", "/page", "", "Authorization: Bearer nope").status(), "open for GET only");
     }
 }
