@@ -68,7 +68,29 @@ public sealed interface RunEvent {
     @JsonTypeName("run-start")
     record RunStart(Integer schema, String runId, String wall, String playbook, String file, String plan, String backend,
                     long seed, double timeScale, List<String> serverNames, List<String> servers, List<String> proxies,
-                    String targets, List<String> scenarios) implements RunEvent {}
+                    String targets, List<String> scenarios, String load, String replayOf) implements RunEvent {
+        /**
+         * A run-start without the load it drove and without a replayed journal. {@code load} is the playbook's
+         * {@code load { }} block as written (empty: the defaults; absent in journals older than the field);
+         * {@code replayOf} names the journal a replay plays back.
+         */
+        public RunStart(Integer schema, String runId, String wall, String playbook, String file, String plan, String backend,
+                        long seed, double timeScale, List<String> serverNames, List<String> servers, List<String> proxies,
+                        String targets, List<String> scenarios) {
+            this(schema, runId, wall, playbook, file, plan, backend, seed, timeScale, serverNames, servers, proxies, targets,
+                scenarios, null, null);
+        }
+
+        public RunStart withLoad(String written) {
+            return new RunStart(schema, runId, wall, playbook, file, plan, backend, seed, timeScale, serverNames, servers, proxies,
+                targets, scenarios, written, replayOf);
+        }
+
+        public RunStart withReplayOf(String journal) {
+            return new RunStart(schema, runId, wall, playbook, file, plan, backend, seed, timeScale, serverNames, servers, proxies,
+                targets, scenarios, load, journal);
+        }
+    }
 
     @JsonTypeName("scenario-start")
     record ScenarioStart(String scenario, double plannedMs, double actualMs) implements Timed {}
