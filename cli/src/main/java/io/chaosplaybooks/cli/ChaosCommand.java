@@ -55,6 +55,7 @@ public final class ChaosCommand implements Runnable {
         m.put("load", LoadCommand::new);
         m.put("proxy", ProxyCommand::new);
         m.put("report", ReportCommand::new);
+        m.put("replay", ReplayCommand::new);
         return m;
     }
 
