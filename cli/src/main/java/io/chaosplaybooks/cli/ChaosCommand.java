@@ -56,6 +56,7 @@ public final class ChaosCommand implements Runnable {
         m.put("proxy", ProxyCommand::new);
         m.put("report", ReportCommand::new);
         m.put("replay", ReplayCommand::new);
+        m.put("diff", DiffCommand::new);
         return m;
     }
 
