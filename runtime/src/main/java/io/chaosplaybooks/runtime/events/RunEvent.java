@@ -33,7 +33,7 @@ import java.util.Map;
     @JsonSubTypes.Type(RunEvent.LoadSecond.class), @JsonSubTypes.Type(RunEvent.ExpectationResult.class),
     @JsonSubTypes.Type(RunEvent.Verdict.class), @JsonSubTypes.Type(RunEvent.RunEnd.class),
     @JsonSubTypes.Type(RunEvent.RunStopped.class), @JsonSubTypes.Type(RunEvent.Paused.class), @JsonSubTypes.Type(RunEvent.Resumed.class),
-    @JsonSubTypes.Type(RunEvent.ServerLost.class)})
+    @JsonSubTypes.Type(RunEvent.ServerLost.class), @JsonSubTypes.Type(RunEvent.LoadChanged.class)})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface RunEvent {
     /** The journal's format; a journal without it (the first tool's) is schema 1. */
@@ -227,4 +227,8 @@ public sealed interface RunEvent {
     /** A server of the run stopped accepting connections (exited, killed, unreachable): said once per server. */
     @JsonTypeName("server-lost")
     record ServerLost(String server, String address, String reason, double actualMs) implements RunEvent {}
+
+    /** The load was changed by hand (a REPL's {@code load { }}): the new settings as written ({@code load { clients 20 }}). */
+    @JsonTypeName("load-changed")
+    record LoadChanged(String load, double actualMs) implements RunEvent {}
 }

@@ -22,7 +22,7 @@ import java.util.Set;
  * its phases and each fault with the offsets, from the scenario's actual start, at which it went on
  * and came off, and the expectations judged. Load seconds are not kept.
  */
-public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScenario> scenarios, boolean interrupted) {
+public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScenario> scenarios, boolean interrupted, int loadChanges) {
     public RecordedRun {
         scenarios = List.copyOf(scenarios);
     }
@@ -68,6 +68,7 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
         Map<String, String> statuses = new LinkedHashMap<>();
         Building current = null;
         boolean ended = false, interrupted = false;
+        int loadChanges = 0;
         for (RunEvent e : events) {
             if (e instanceof RunEvent.ScenarioStart s) {
                 if (current != null) throw truncated(file, "scenario " + current.name + " has no scenario-end");
@@ -90,6 +91,8 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
                 expectations.computeIfAbsent(x.scenario(), k -> new ArrayList<>()).add(x);
             } else if (e instanceof RunEvent.Verdict v && v.iteration() <= 1) {
                 statuses.putIfAbsent(v.scenario(), v.status());
+            } else if (e instanceof RunEvent.LoadChanged) {
+                loadChanges++;
             } else if (e instanceof RunEvent.RunEnd end) {
                 ended = true;
                 interrupted = end.interrupted();
@@ -102,7 +105,7 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
         for (Building b : ran.values()) {
             scenarios.add(b.build(file, expectations.getOrDefault(b.name, List.of()), statuses.get(b.name)));
         }
-        return new RecordedRun(file, start, scenarios, interrupted);
+        return new RecordedRun(file, start, scenarios, interrupted, loadChanges);
     }
 
     private static ReplayException truncated(Path file, String what) {

@@ -63,6 +63,10 @@ public record Replay(RecordedRun recorded, Playbook playbook, double speed, doub
         if (!(speed > 0)) throw new ReplayException("--speed must be above 0, got " + speed);
         double recordedScale = start.timeScale() > 0 ? start.timeScale() : 1.0;
         List<String> notes = new ArrayList<>();
+        if (run.loadChanges() > 0) {
+            notes.add(run.loadChanges() + " load change" + (run.loadChanges() == 1 ? "" : "s") + " made during the recording "
+                + (run.loadChanges() == 1 ? "is" : "are") + " not replayed: the load at its start runs throughout");
+        }
         Playbook original = originalPlaybook(run, notes);
         LoadProfile load = load(run, original, notes);
         List<Scenario> scenarios = new ArrayList<>();
