@@ -56,13 +56,16 @@ public final class PlaybookText {
         List<Phase> top = r.phases().stream().filter(p -> p.step() == null && !p.word().equals("step")).toList();
         List<RecordedFault> left = new ArrayList<>(r.faults());
         double first = top.isEmpty() ? r.lengthMs() : top.get(0).atMs();
-        if (first / scale > 0.5 || top.isEmpty()) {
+        if (first / scale > ALIGNED_MS || top.isEmpty()) {
             segment(sb, "wait", 0, first, take(left, 0, top.isEmpty() ? Double.MAX_VALUE : first), scale);
         }
         for (int i = 0; i < top.size(); i++) {
             Phase p = top.get(i);
             double end = i + 1 < top.size() ? top.get(i + 1).atMs() : Math.max(p.atMs(), r.lengthMs());
-            segment(sb, p.word(), p.atMs(), end, take(left, p.atMs(), i + 1 < top.size() ? end : Double.MAX_VALUE), scale);
+            List<RecordedFault> in = take(left, p.atMs(), i + 1 < top.size() ? end : Double.MAX_VALUE);
+            // A phase that lasted about its planned length is written with that length, not with the executor's few ms of lag.
+            double written = Math.abs(end - p.atMs() - p.lengthMs()) / scale <= ALIGNED_MS && p.lengthMs() > 0 ? p.atMs() + p.lengthMs() : end;
+            segment(sb, p.word(), p.atMs(), written, in, scale);
         }
         for (Expectation e : expectations) sb.append("        expect ").append(ExpectationText.written(e)).append('\n');
         sb.append("    }\n");
