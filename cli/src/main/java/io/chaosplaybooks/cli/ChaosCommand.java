@@ -61,6 +61,8 @@ public final class ChaosCommand implements Runnable {
         m.put("pause", PauseCommand::new);
         m.put("resume", ResumeCommand::new);
         m.put("serve", ServeCommand::new);
+        m.put("replay", ReplayCommand::new);
+        m.put("diff", DiffCommand::new);
         return m;
     }
 

@@ -59,6 +59,10 @@ final class ReplCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for random targets (default: random).")
     Long seed;
 
+    @Option(names = "--journal", paramLabel = "FILE", description = "Record the session as a run's journal (faults applied and removed, load changes, "
+        + "the load's seconds): chaos replay plays it back, chaos replay --to-playbook writes it as a playbook.")
+    Path journal;
+
     /**
      * Piped input: a dumb terminal that reads the pipe and writes nowhere; the shell writes each
      * statement with its prompt and the results on standard output, in order, as a transcript.
@@ -93,8 +97,21 @@ final class ReplCommand implements Callable<Integer> {
                 if (s != null) s.printAbove(m);
                 else System.out.println(m);
             }));
+        io.chaosplaybooks.runtime.journal.Journal recording = null;
+        if (journal != null) {
+            try {
+                recording = new io.chaosplaybooks.runtime.journal.Journal(journal);
+            } catch (IOException e) {
+                throw new UserFacingException.Failed("cannot write the journal " + journal + ": " + e.getMessage());
+            }
+            session.record(recording);
+        }
+        io.chaosplaybooks.runtime.journal.Journal recordingToClose = recording;
         // SIGTERM: the JVM exits through this hook.
-        Thread cleanup = new Thread(session::close, "chaos-repl-cleanup");
+        Thread cleanup = new Thread(() -> {
+            session.close();
+            if (recordingToClose != null) recordingToClose.close();
+        }, "chaos-repl-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         String home = System.getenv("HOME") != null && !System.getenv("HOME").isBlank() ? System.getenv("HOME") : System.getProperty("user.home");
         Path history = interactive ? Path.of(home, ".chaos_history") : null;
@@ -131,7 +148,8 @@ final class ReplCommand implements Callable<Integer> {
             out.println("ending the session: removing every fault, stopping the load and the servers ...");
             out.flush();
             session.close();
-            out.println("session ended; nothing is left running");
+            if (recording != null) recording.close();
+            out.println("session ended; nothing is left running" + (journal == null ? "" : "; recorded in " + journal));
             out.flush();
             // A terminal on System.in/System.out is left open: closing it would close them under the JVM's feet.
             if (interactive) {

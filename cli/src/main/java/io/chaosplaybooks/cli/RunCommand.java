@@ -110,6 +110,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the verdicts and the summary.")
     boolean quiet;
 
+    @Option(names = "--baseline", paramLabel = "BASE.jsonl", description = "At the end, compare the run with this journal as chaos diff does; a regression exits 1.")
+    Path baseline;
+
+    @Option(names = "--threshold", paramLabel = "METRIC=CHANGE[,...]", description = "With --baseline: when a change counts (as chaos diff --threshold).")
+    String threshold;
+
     @Override
     public Integer call() throws Exception {
         LoadResult r = files.load(playbook);
@@ -145,13 +151,17 @@ final class RunCommand implements Callable<Integer> {
         PrintStream console = System.out;
         if (!quiet) console.println("Seed " + runSeed + " (repeat with --seed " + runSeed + ")");
         Path journalFile = journal;
-        if (report != null && journal == null) {
+        if (baseline != null && !java.nio.file.Files.isRegularFile(baseline)) {
+            throw new UserFacingException.Invalid("--baseline " + baseline + ": no such file");
+        }
+        if (baseline != null) DiffCommand.check(baseline, threshold);
+        if ((report != null || baseline != null) && journal == null) {
             // The report is drawn from the journal: without --journal, one in a temp file, deleted afterwards.
             try {
                 journalFile = java.nio.file.Files.createTempFile("chaos-journal-", ".jsonl");
                 journalFile.toFile().deleteOnExit();
             } catch (IOException e) {
-                throw new UserFacingException.Failed("cannot create a temporary journal for --report: " + e.getMessage());
+                throw new UserFacingException.Failed("cannot create a temporary journal for --report or --baseline: " + e.getMessage());
             }
         }
         var options = new RunOptions(toxiproxy, servers, runSeed, timeScale, new ScenarioSelection(scenarios, tags), n,
@@ -198,13 +208,19 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserFacingException.Failed("cannot write a report: " + e.getMessage());
         }
-        if (report != null) {
-            try {
+        int compared = ExitCodes.OK;
+        try {
+            if (report != null) {
                 ReportCommand.write(journalFile, report);
                 if (!quiet) console.println("Report written to " + report);
-            } finally {
-                if (journalFile != journal) journalFile.toFile().delete();
             }
+            if (baseline != null && !result.interrupted()) {
+                console.println();
+                console.println("Compared with the baseline " + baseline + ":");
+                compared = DiffCommand.compare(baseline, journalFile, threshold, false, OutputFormat.text, false, null, console);
+            }
+        } finally {
+            if (journalFile != journal) journalFile.toFile().delete();
         }
         if (result.interrupted()) {
             console.println("Interrupted: every fault and proxy of the run is removed, every server it started is stopped.");
@@ -212,7 +228,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (summary.count(ScenarioVerdict.Status.ERROR) > 0) return ExitCodes.RUNTIME_ERROR;
         if (summary.count(ScenarioVerdict.Status.FAIL) > 0) return ExitCodes.SCENARIO_FAILED;
-        return ExitCodes.OK;
+        return compared;
     }
 
     static void printSummary(RunSummary s, PrintStream out) {

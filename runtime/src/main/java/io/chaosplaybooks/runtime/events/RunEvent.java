@@ -33,7 +33,7 @@ import java.util.Map;
     @JsonSubTypes.Type(RunEvent.LoadSecond.class), @JsonSubTypes.Type(RunEvent.ExpectationResult.class),
     @JsonSubTypes.Type(RunEvent.Verdict.class), @JsonSubTypes.Type(RunEvent.RunEnd.class),
     @JsonSubTypes.Type(RunEvent.RunStopped.class), @JsonSubTypes.Type(RunEvent.Paused.class), @JsonSubTypes.Type(RunEvent.Resumed.class),
-    @JsonSubTypes.Type(RunEvent.ServerLost.class)})
+    @JsonSubTypes.Type(RunEvent.ServerLost.class), @JsonSubTypes.Type(RunEvent.LoadChanged.class)})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface RunEvent {
     /** The journal's format; a journal without it (the first tool's) is schema 1. */
@@ -68,7 +68,29 @@ public sealed interface RunEvent {
     @JsonTypeName("run-start")
     record RunStart(Integer schema, String runId, String wall, String playbook, String file, String plan, String backend,
                     long seed, double timeScale, List<String> serverNames, List<String> servers, List<String> proxies,
-                    String targets, List<String> scenarios) implements RunEvent {}
+                    String targets, List<String> scenarios, String load, String replayOf) implements RunEvent {
+        /**
+         * A run-start without the load it drove and without a replayed journal. {@code load} is the playbook's
+         * {@code load { }} block as written (empty: the defaults; absent in journals older than the field);
+         * {@code replayOf} names the journal a replay plays back.
+         */
+        public RunStart(Integer schema, String runId, String wall, String playbook, String file, String plan, String backend,
+                        long seed, double timeScale, List<String> serverNames, List<String> servers, List<String> proxies,
+                        String targets, List<String> scenarios) {
+            this(schema, runId, wall, playbook, file, plan, backend, seed, timeScale, serverNames, servers, proxies, targets,
+                scenarios, null, null);
+        }
+
+        public RunStart withLoad(String written) {
+            return new RunStart(schema, runId, wall, playbook, file, plan, backend, seed, timeScale, serverNames, servers, proxies,
+                targets, scenarios, written, replayOf);
+        }
+
+        public RunStart withReplayOf(String journal) {
+            return new RunStart(schema, runId, wall, playbook, file, plan, backend, seed, timeScale, serverNames, servers, proxies,
+                targets, scenarios, load, journal);
+        }
+    }
 
     @JsonTypeName("scenario-start")
     record ScenarioStart(String scenario, double plannedMs, double actualMs) implements Timed {}
@@ -205,4 +227,8 @@ public sealed interface RunEvent {
     /** A server of the run stopped accepting connections (exited, killed, unreachable): said once per server. */
     @JsonTypeName("server-lost")
     record ServerLost(String server, String address, String reason, double actualMs) implements RunEvent {}
+
+    /** The load was changed by hand (a REPL's {@code load { }}): the new settings as written ({@code load { clients 20 }}). */
+    @JsonTypeName("load-changed")
+    record LoadChanged(String load, double actualMs) implements RunEvent {}
 }

@@ -69,6 +69,13 @@ public final class ActionPlan {
         return windows.stream().filter(w -> w.name().equals(phase)).toList();
     }
 
+    /** A timeline built elsewhere (a recorded run's): the actions are put in time order; ties keep their order. */
+    public static ActionPlan of(List<Action> actions, List<Window> windows, long lengthNanos) {
+        List<Action> sorted = new ArrayList<>(actions);
+        sorted.sort(Comparator.comparingLong(Action::offsetNanos));
+        return new ActionPlan(sorted, windows, lengthNanos);
+    }
+
     /** @param timeScale every duration is multiplied by this (1.0: as written). */
     public static ActionPlan of(Scenario scenario, double timeScale) {
         if (!(timeScale > 0)) throw new IllegalArgumentException("time scale must be positive, got " + timeScale);

@@ -126,7 +126,11 @@ public final class ScenarioExecutor {
 
     /** Runs {@code scenario} starting at the absolute deadline {@code startNanos}. */
     public Outcome run(Scenario scenario, long startNanos, double timeScale) {
-        ActionPlan plan = ActionPlan.of(scenario, timeScale);
+        return run(scenario, ActionPlan.of(scenario, timeScale), startNanos);
+    }
+
+    /** Runs {@code plan} (a timeline built for {@code scenario}, a recorded run's say) starting at {@code startNanos}. */
+    public Outcome run(Scenario scenario, ActionPlan plan, long startNanos) {
         String name = scenario.name();
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();

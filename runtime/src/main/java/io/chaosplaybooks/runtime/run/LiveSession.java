@@ -8,6 +8,7 @@ import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.ServerSpec;
 import io.chaosplaybooks.dsl.plan.Step;
 import io.chaosplaybooks.dsl.plan.Target;
+import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.exec.ActionPlan;
 import io.chaosplaybooks.runtime.exec.Clock;
 import io.chaosplaybooks.runtime.exec.FaultBackend;
@@ -99,6 +100,12 @@ public final class LiveSession implements AutoCloseable {
 
     private record Live(ActiveFault fault, List<FaultBackend.Handle> handles, ScheduledFuture<?> expiry) {}
 
+    /** The scenario name a session's journal records its faults under: the whole session is one scenario. */
+    public static final String RECORDED_SCENARIO = "repl-session";
+
+    /** Hears the session's events when it is recorded ({@code chaos repl --journal}); null when not. */
+    private RunListener recording;
+
     public LiveSession(Playbook playbook, Config config) {
         this.playbook = playbook;
         this.config = config;
@@ -139,7 +146,8 @@ public final class LiveSession implements AutoCloseable {
             RunEnvironment e = RunEnvironment.open(id, playbook,
                 new RunEnvironment.Settings(config.serverAddresses(), config.seed(), config.backends(), config.console()));
             try {
-                if (config.startLoad()) startLoad(e, load, true);
+                if (recording != null) recordStart(e);
+                if (config.startLoad()) startLoad(e, load, true, recording);
             } catch (RunException | RuntimeException failed) {
                 e.close();
                 throw failed;
@@ -150,8 +158,39 @@ public final class LiveSession implements AutoCloseable {
     }
 
     /** Starts the load; a restart does not pre-fill again (the keys are there, and faults may be on). */
-    private static void startLoad(RunEnvironment e, LoadProfile p, boolean prefill) throws RunException {
-        e.startLoad(p.toBuilder().prefill(prefill).build(), event -> { });
+    private static void startLoad(RunEnvironment e, LoadProfile p, boolean prefill, RunListener recording) throws RunException {
+        e.startLoad(p.toBuilder().prefill(prefill).build(), recording == null ? event -> { } : recording);
+    }
+
+    /**
+     * Records the session as a run's journal: a run-start when the servers start, then the faults applied and
+     * removed by hand, load changes and the load's seconds, all in one scenario ({@value #RECORDED_SCENARIO}),
+     * ended at {@link #close()}. {@code chaos replay} plays such a journal back. Call before the session starts.
+     */
+    public void record(RunListener journal) {
+        synchronized (lock) {
+            if (env != null) throw new IllegalStateException("the session has started: record it before");
+            recording = journal;
+        }
+    }
+
+    private double now() {
+        return RunEvent.ms(System.nanoTime(), env != null ? env.originNanos() : System.nanoTime());
+    }
+
+    private void recordStart(RunEnvironment e) {
+        recording.on(new RunEvent.RunStart(RunEvent.SCHEMA, id, Instant.now().toString(), playbook.name(), playbook.file(), null,
+            e.backend().name(), config.seed(), 1.0, e.serverNames(), e.servers().servers().stream().map(ServerEndpoint::address).toList(),
+            e.proxies().stream().map(ServerEndpoint::address).toList(), e.servers().kind().toString(), List.of(RECORDED_SCENARIO))
+            .withLoad(load.written()));
+        double at = RunEvent.ms(System.nanoTime(), e.originNanos());
+        recording.on(new RunEvent.ScenarioStart(RECORDED_SCENARIO, at, at));
+    }
+
+    private void recordRemoved(FaultBackend.Handle h, String why) {
+        if (recording == null || env == null) return;
+        double at = now();
+        recording.on(RunEvent.FaultRemoved.of(RECORDED_SCENARIO, h.server(), h.fault(), why, at, at));
     }
 
     /** Changes the load: the running engine stops and one with the new profile starts. */
@@ -160,7 +199,8 @@ public final class LiveSession implements AutoCloseable {
             load = p;
             if (env == null) return; // used at start
             env.stopLoad();
-            if (config.startLoad()) startLoad(env, p, false);
+            if (recording != null) recording.on(new RunEvent.LoadChanged(p.written(), now()));
+            if (config.startLoad()) startLoad(env, p, false, recording);
         }
     }
 
@@ -194,6 +234,10 @@ public final class LiveSession implements AutoCloseable {
                 : timer.schedule(() -> expire(faultId), duration.toNanos(), TimeUnit.NANOSECONDS);
             active.put(faultId, new Live(a, handles, expiry));
             recorded.add(new Recorded(now, statement, duration));
+            if (recording != null) {
+                double at = now();
+                for (FaultBackend.Handle h : handles) recording.on(RunEvent.FaultApplied.of(RECORDED_SCENARIO, h.server(), h.fault(), at, at));
+            }
             return a;
         }
     }
@@ -202,7 +246,7 @@ public final class LiveSession implements AutoCloseable {
         synchronized (lock) {
             Live l = active.remove(faultId);
             if (l == null) return;
-            for (FaultBackend.Handle h : l.handles()) removeQuietly(h);
+            for (FaultBackend.Handle h : l.handles()) if (removeQuietly(h)) recordRemoved(h, "inject ended");
             config.console().accept("ended: " + l.fault().statement());
         }
     }
@@ -218,7 +262,7 @@ public final class LiveSession implements AutoCloseable {
                 List<FaultBackend.Handle> keep = new ArrayList<>();
                 for (FaultBackend.Handle h : l.handles()) {
                     if (servers == null || servers.contains(h.server())) {
-                        removeQuietly(h);
+                        if (removeQuietly(h)) recordRemoved(h, statement == null ? (closed ? "session end" : "reset") : statement);
                         removed++;
                     } else {
                         keep.add(h);
@@ -235,11 +279,13 @@ public final class LiveSession implements AutoCloseable {
         }
     }
 
-    private void removeQuietly(FaultBackend.Handle h) {
+    private boolean removeQuietly(FaultBackend.Handle h) {
         try {
             env.backend().remove(h);
+            return true;
         } catch (FaultBackend.FaultException | RuntimeException e) {
             config.console().accept("cannot remove " + h.fault().describe() + " from " + h.server() + ": " + e.getMessage());
+            return false;
         }
     }
 
@@ -331,6 +377,12 @@ public final class LiveSession implements AutoCloseable {
             // The faults the session knows of first, with their expiry timers; the environment removes the rest.
             if (env != null) heal(null, null);
             active.clear();
+            if (env != null && recording != null) {
+                env.stopLoad(); // its last seconds are in the journal before the end
+                double at = now();
+                recording.on(new RunEvent.ScenarioEnd(RECORDED_SCENARIO, at, at));
+                recording.on(new RunEvent.RunEnd(false, at));
+            }
             if (env != null) env.close();
             env = null;
         }

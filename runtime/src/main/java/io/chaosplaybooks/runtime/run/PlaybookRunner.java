@@ -12,6 +12,7 @@ import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.exec.PauseRequest;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
+import io.chaosplaybooks.runtime.exec.TimelineSource;
 import io.chaosplaybooks.runtime.journal.Journal;
 import io.chaosplaybooks.runtime.load.ServerEndpoint;
 import io.chaosplaybooks.runtime.metrics.MetricsServer;
@@ -59,6 +60,7 @@ public final class PlaybookRunner {
 
     private final StopRequest stop;
     private final PauseRequest pause;
+    private final TimelineSource timelines;
 
     public PlaybookRunner() {
         this(new StopRequest());
@@ -66,13 +68,23 @@ public final class PlaybookRunner {
 
     /** A runner that answers {@code stop} at every start-up stage (then {@link StopRequested}) and between scenarios. */
     public PlaybookRunner(StopRequest stop) {
-        this(stop, null);
+        this(stop, null, TimelineSource.PLAN);
     }
 
     /** As {@link #PlaybookRunner(StopRequest)}, its scenarios' timelines held whenever {@code pause} asks (null: never). */
     public PlaybookRunner(StopRequest stop, PauseRequest pause) {
+        this(stop, pause, TimelineSource.PLAN);
+    }
+
+    /** A runner whose scenarios run on the timelines {@code timelines} gives (a replay's: a recorded run's). */
+    public PlaybookRunner(StopRequest stop, TimelineSource timelines) {
+        this(stop, null, timelines);
+    }
+
+    public PlaybookRunner(StopRequest stop, PauseRequest pause, TimelineSource timelines) {
         this.stop = stop;
         this.pause = pause;
+        this.timelines = timelines;
     }
 
     /** The result of a run: its summary, and whether it was interrupted before the end. */
@@ -110,7 +122,7 @@ public final class PlaybookRunner {
                     out.events.on(new RunEvent.RunEnd(true, now));
                     throw s;
                 }
-                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results, stop, pause);
+                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results, stop, pause, timelines);
             } finally {
                 // Cleanup must finish even if the thread was interrupted: the flag is clear while closing, set again after.
                 flagged = Thread.interrupted();
@@ -179,11 +191,11 @@ public final class PlaybookRunner {
         return new RunEvent.RunStart(RunEvent.SCHEMA, env.id(), Instant.now().toString(), playbook.name(), playbook.file(),
             planIdentity(playbook, scenarios), env.backend().name(), o.seed(), o.timeScale(), env.serverNames(),
             env.servers().servers().stream().map(ServerEndpoint::address).toList(), env.proxies().stream().map(ServerEndpoint::address).toList(),
-            env.servers().kind().toString(), scenarios.stream().map(Scenario::name).toList());
+            env.servers().kind().toString(), scenarios.stream().map(Scenario::name).toList()).withLoad(playbook.load().written());
     }
 
     /** What ran: the playbook file's text (its name when it has no file) and the scenarios selected, hashed. */
-    static String planIdentity(Playbook playbook, List<Scenario> scenarios) {
+    public static String planIdentity(Playbook playbook, List<Scenario> scenarios) {
         String text = playbook.name();
         try {
             if (playbook.file() != null && Files.isRegularFile(Path.of(playbook.file()))) text = Files.readString(Path.of(playbook.file()));
@@ -226,7 +238,8 @@ public final class PlaybookRunner {
 
     /** The scenarios, in order, each on its own deadlines, as many times as asked; true when interrupted. */
     private static boolean scenarios(RunEnvironment env, io.chaosplaybooks.dsl.plan.LoadProfile load, RunListener events, List<Scenario> scenarios,
-                                     RunOptions o, List<RunSummary.ScenarioSummary> results, StopRequest stop, PauseRequest pause) {
+                                     RunOptions o, List<RunSummary.ScenarioSummary> results, StopRequest stop, PauseRequest pause,
+                                     TimelineSource timelines) {
         ScenarioExecutor executor = new ScenarioExecutor(Clock.SYSTEM, env.backend(), env.resolver(), events, env.originNanos());
         if (pause != null) executor = executor.pausable(pause);
         ExpectationJudge judge = new ExpectationJudge(env.observations(), env.resolver(), load, o.timeScale(),
@@ -236,7 +249,7 @@ public final class PlaybookRunner {
                 // A little ahead, so the scenario's first deadline is not already behind when its plan is
                 // built; more for the run's first, whose code has not run yet (loaded, interpreted).
                 long start = System.nanoTime() + (results.isEmpty() ? FIRST_START_MARGIN_NANOS : START_MARGIN_NANOS);
-                ScenarioExecutor.Outcome outcome = executor.run(s, start, o.timeScale());
+                ScenarioExecutor.Outcome outcome = executor.run(s, timelines.timeline(s, o.timeScale()), start);
                 // Let the last second's window arrive before judging.
                 if (!outcome.interrupted()) sleepQuietly(1100);
                 ScenarioVerdict v = withLostServers(judge.judge(s, outcome), env, outcome);

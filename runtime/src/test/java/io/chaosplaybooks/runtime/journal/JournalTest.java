@@ -20,7 +20,8 @@ class JournalTest {
         Map<String, Number> latency = Map.of("latency", 200, "jitter", 0);
         return List.of(
             new RunEvent.RunStart(RunEvent.SCHEMA, "chaos-abc123", "2026-12-02T12:00:00Z", "smoke", "playbooks/smoke.groovy", "sha256:0011223344556677",
-                "embedded", 42, 0.1, List.of("server-1"), List.of("127.0.0.1:11211"), List.of("127.0.0.1:20001"), "LOCAL_MEMCACHED", List.of("s")),
+                "embedded", 42, 0.1, List.of("server-1"), List.of("127.0.0.1:11211"), List.of("127.0.0.1:20001"), "LOCAL_MEMCACHED", List.of("s"),
+                "load { clients 20 }", "earlier.jsonl"),
             new RunEvent.ScenarioStart("s", 250.0, 250.2),
             new RunEvent.PhaseStart("s", "inject", "flap", 5000.0, 250.0, 250.3),
             new RunEvent.FaultApplied("s", "server-1", "latency(200 ms)", "latency", latency, "downstream", 1.0, 250.0, 250.4),
@@ -31,6 +32,7 @@ class JournalTest {
             new RunEvent.Paused("control API", 3000.0),
             new RunEvent.Resumed("control API", 3500.0),
             new RunEvent.ServerLost("server-2", "127.0.0.1:11212", "connection refused", 3600.25),
+            new RunEvent.LoadChanged("load { clients 20 }", 3700.5),
             new RunEvent.ScenarioEnd("s", 10250.0, 10250.9),
             new RunEvent.ExpectationResult("s", 1, "errorRate < 1% during stabilize", true, "< 1.00%", "0.00%", "p.groovy:3:5"),
             new RunEvent.Verdict("s", 1, "pass", List.of(), Map.of("operations", 1000)),

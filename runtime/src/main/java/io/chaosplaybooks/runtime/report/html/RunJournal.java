@@ -200,6 +200,7 @@ record RunJournal(RunEvent.RunStart runStart, RunEvent.RunEnd runEnd, List<Scena
                 case RunEvent.Paused e -> { }
                 case RunEvent.Resumed e -> { }
                 case RunEvent.ServerLost e -> { }
+                case RunEvent.LoadChanged e -> { }
             }
         }
 
