@@ -135,6 +135,18 @@ abstract class ToxicBackend implements FaultBackend {
         return reachable(p.listen());
     }
 
+    /** {@code 0.0.0.0}, {@code [::]}, {@code [0:0:0:0:0:0:0:0]} (as Java writes it): a literal only, never a name lookup. */
+    static boolean anyAddress(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.isEmpty()) return true;
+        if (!h.matches("[0-9a-fA-F:.]+") || !(h.contains(":") || h.matches("[0-9.]+"))) return false;
+        try {
+            return java.net.InetAddress.getByName(h).isAnyLocalAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     @Override
     public String upstreamOf(String server) {
         return upstreams.get(server);
@@ -144,8 +156,7 @@ abstract class ToxicBackend implements FaultBackend {
     private String reachable(String listen) {
         int colon = listen.lastIndexOf(':');
         String host = listen.substring(0, colon);
-        boolean wildcard = host.isEmpty() || host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::");
-        if (!wildcard) return listen;
+        if (!anyAddress(host)) return listen;
         String h = connectHost();
         return (h.indexOf(':') >= 0 && !h.startsWith("[") ? "[" + h + "]" : h) + listen.substring(colon);
     }
