@@ -92,9 +92,11 @@ class FleetIT {
             List<Long> after = timedOps(listen, 3);
             System.out.println("fleet: get+set ms per host before " + before + ", during " + during + ", after " + after);
             // Each timed op is a set and a get, each delayed LATENCY_MS downstream; tolerance for a loaded machine.
-            for (long ms : before) assertTrue(ms < 150, "before the inject: " + before);
+            // Before and after: fast (median under 100 ms; none as slow as a faulted op, whatever the machine's load).
+            for (List<Long> fast : List.of(before, after)) {
+                assertTrue(median(fast) < 100 && fast.stream().allMatch(ms -> ms < 2 * LATENCY_MS - 20), "before " + before + ", after " + after);
+            }
             for (long ms : during) assertTrue(ms >= 2 * LATENCY_MS - 20 && ms < 2 * LATENCY_MS + 600, "during the inject: " + during);
-            for (long ms : after) assertTrue(ms < 150, "after the inject: " + after);
 
             assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the run ends");
             String console = Files.readString(out);
@@ -160,7 +162,7 @@ class FleetIT {
 
     // ---- the test's own memcached client ----
 
-    /** For each address in turn, {@code rounds} times: a set and a get on one connection, timed together (ms). */
+    /** For each address in turn, on one connection, after one untimed version: {@code rounds} times a set and a get, timed together (ms). */
     static List<Long> timedOps(List<String> addresses, int rounds) throws IOException {
         List<Long> ms = new ArrayList<>();
         for (String address : addresses) {
@@ -169,6 +171,7 @@ class FleetIT {
                 s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))), 3000);
                 s.setSoTimeout(5000);
                 s.setTcpNoDelay(true);
+                command(s, "version\r\n", "\r\n"); // untimed: the first bytes of a connection wake the proxy's path
                 for (int i = 0; i < rounds; i++) {
                     long t0 = System.nanoTime();
                     String key = "fleet-" + i;
@@ -181,6 +184,10 @@ class FleetIT {
             }
         }
         return ms;
+    }
+
+    static long median(List<Long> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
     }
 
     private static String command(Socket s, String request, String end) throws IOException {

@@ -33,6 +33,8 @@ abstract class ToxicBackend implements FaultBackend {
     private final AtomicInteger counter = new AtomicInteger();
     /** Existing proxies in use, by name: whether each was enabled when found. */
     private final Map<String, Boolean> found = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Whether the run asked this backend for a proxy at all: one it never asked has nothing of the run to clean. */
+    private volatile boolean touched;
     /** The upstreams of existing proxies in use, by server. */
     private final Map<String, String> upstreams = new java.util.concurrent.ConcurrentHashMap<>();
     /** Existing proxies this run disabled at some point (down()), to put back at close whatever happened. */
@@ -96,6 +98,7 @@ abstract class ToxicBackend implements FaultBackend {
     @Override
     public String addProxy(String server, String upstream, String listen) throws FaultException {
         String name = runId + "-" + server;
+        touched = true;
         try {
             String at = createProxy(name, listen == null ? "127.0.0.1:0" : listen, upstream);
             proxies.put(server, name);
@@ -108,6 +111,7 @@ abstract class ToxicBackend implements FaultBackend {
 
     @Override
     public String useProxy(String server, String proxy) throws FaultException {
+        touched = true;
         FoundProxy p;
         try {
             p = findProxy(proxy);
@@ -226,6 +230,7 @@ abstract class ToxicBackend implements FaultBackend {
      */
     @Override
     public void close() {
+        if (!touched) return;
         removeAll();
         restoreExisting();
         List<String> names = new ArrayList<>(proxies.values());
