@@ -30,6 +30,9 @@ class PlaybookContext {
     SourcePos serverCountPos
     final List<ServerSpec> namedServers = []
     LoadProfile load
+    SourcePos loadPos
+    /** Where {@code load none} was written, or null. */
+    SourcePos noLoadPos
     final List<Scenario> scenarios = []
     /** The playbook's own schedules (the whole playbook runs). */
     final List<Schedule> schedules = []
@@ -71,23 +74,50 @@ class PlaybookContext {
     }
 
     void server(String name, String address) {
-        if (serverCount != null) problem("use either 'servers N' or named 'server' lines, not both")
-        if (!(name ==~ /[A-Za-z0-9][A-Za-z0-9_.-]*/)) problem("a server name is a single word of letters, digits, '-', '_' or '.', got \"${name}\"")
-        if (namedServers.any { it.name() == name }) problem("server '${name}' is named twice")
-        if (address != null && !(address ==~ /(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}/)) {
-            problem("a server address is host:port, such as 127.0.0.1:11211, got \"${address}\"")
-        } else if (address != null) {
-            int port = address.substring(address.lastIndexOf(':') + 1) as int
-            if (port < 1 || port > 65535) problem("port must be between 1 and 65535, got ${port}")
-        }
-        namedServers << new ServerSpec(name, address, here())
+        server([:], name, address)
     }
 
     /** A named server the run provides (a local memcached or the stand-in). */
-    void server(String name) { server(name, null) }
+    void server(String name) { server([:], name, null) }
+
+    /** {@code server "cache-a", proxy: "memcached_a"}: an existing proxy, or a provided server behind a chosen listen address. */
+    void server(Map options, String name) { server(options, name, null) }
+
+    /**
+     * {@code server "cache-a", "10.0.0.5:11211", listen: "0.0.0.0:21211", toxiproxy: "http://10.0.0.5:8474"}:
+     * where the proxy listens and which Toxiproxy holds it; or {@code proxy: "memcached_a"}, a proxy that exists there.
+     */
+    void server(Map options, String name, String address) {
+        if (serverCount != null) problem("use either 'servers N' or named 'server' lines, not both")
+        if (!(name ==~ /[A-Za-z0-9][A-Za-z0-9_.-]*/)) problem("a server name is a single word of letters, digits, '-', '_' or '.', got \"${name}\"")
+        if (namedServers.any { it.name() == name }) problem("server '${name}' is named twice")
+        if (address != null) checkHostPort('a server address', address, 1)
+        def opts = ServerOptions.read(options, address, evaluation)
+        namedServers << new ServerSpec(name, address, here(), opts.listen, opts.toxiproxy, opts.proxy)
+    }
+
+    /** A problem unless {@code text} is host:port with a port from {@code lowest} to 65535. */
+    private void checkHostPort(String what, String text, int lowest) {
+        if (!(text ==~ ServerOptions.HOST_PORT)) {
+            problem("${what} is host:port, such as 127.0.0.1:11211, got \"${text}\"")
+        } else {
+            int port = text.substring(text.lastIndexOf(':') + 1) as int
+            if (port < lowest || port > 65535) problem("port must be between ${lowest} and 65535, got ${port}")
+        }
+    }
+
+    /** {@code load none}: faults only, the built-in load does not run. */
+    void load(NoLoad none) {
+        if (load != null || noLoadPos != null) { problem('load given twice'); return }
+        noLoadPos = here()
+    }
+
+    /** The value of the word {@code none}, for {@code load none}. */
+    NoLoad getNone() { NoLoad.INSTANCE }
 
     void load(@DelegatesTo(value = LoadContext, strategy = DELEGATE_FIRST) Closure body) {
-        if (load != null) problem('load { } given twice')
+        if (load != null || noLoadPos != null) problem('load given twice')
+        loadPos = here()
         def ctx = new LoadContext(evaluation, LoadProfile.defaults(here()))
         runBlock(body, ctx)
         load = ctx.build()
@@ -257,7 +287,10 @@ class PlaybookContext {
             def at = serverCountPos ?: new SourcePos(file, 1, 1)
             servers = (1..n).collect { new ServerSpec("server-${it}".toString(), null, at) }
         }
-        new Playbook(name ?: defaultName, description, file, servers, load ?: LoadProfile.defaults(new SourcePos(file, 1, 1)),
-            scenarios, namePos ?: new SourcePos(file, 1, 1), schedules)
+        def start = new SourcePos(file, 1, 1)
+        // Without a load block, a playbook whose servers all face the user's application drives no load of its own.
+        boolean builtInLoad = noLoadPos == null && (load != null || !servers.every { it.userFacing() })
+        new Playbook(name ?: defaultName, description, file, servers, load ?: LoadProfile.defaults(start),
+            scenarios, namePos ?: start, schedules, builtInLoad, noLoadPos ?: loadPos, null)
     }
 }

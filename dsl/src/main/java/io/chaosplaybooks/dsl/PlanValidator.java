@@ -52,6 +52,64 @@ final class PlanValidator {
                 // A phase named in `during` that the scenario lacks is reported by ScenarioContext, at the `during`.
             }
         }
+        problems.addAll(serverProblems(playbook));
+        problems.addAll(builtInLoadProblems(playbook));
+        return problems;
+    }
+
+    /**
+     * Servers that would meet on one host: two proxies on the same Toxiproxy (or both on the run's default one)
+     * listening on the same port where one listens on every address or both on the same; one existing proxy used twice.
+     */
+    static List<Problem> serverProblems(Playbook playbook) {
+        List<Problem> problems = new ArrayList<>();
+        List<ServerSpec> seen = new ArrayList<>();
+        for (ServerSpec s : playbook.servers()) {
+            for (ServerSpec before : seen) {
+                if (!java.util.Objects.equals(s.toxiproxy(), before.toxiproxy())) continue;
+                if (s.listen() != null && before.listen() != null && sameListen(s.listen(), before.listen())) {
+                    problems.add(new Problem(s.pos(), "server '" + s.name() + "' listens on " + s.listen() + ", as server '"
+                        + before.name() + "' (" + before.pos() + ") does on " + before.listen() + ": give each proxy its own port"));
+                }
+                if (s.proxy() != null && s.proxy().equals(before.proxy())) {
+                    problems.add(new Problem(s.pos(), "server '" + s.name() + "' uses proxy '" + s.proxy() + "', as server '"
+                        + before.name() + "' (" + before.pos() + ") does: one proxy per server"));
+                }
+            }
+            seen.add(s);
+        }
+        return problems;
+    }
+
+    private static boolean sameListen(String a, String b) {
+        int ca = a.lastIndexOf(':'), cb = b.lastIndexOf(':');
+        if (!a.substring(ca + 1).equals(b.substring(cb + 1))) return false;
+        String ha = a.substring(0, ca), hb = b.substring(0, cb);
+        return ha.equalsIgnoreCase(hb) || wildcard(ha) || wildcard(hb);
+    }
+
+    private static boolean wildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::") || host.isEmpty();
+    }
+
+    /**
+     * Without the built-in load (load none, or only user-facing servers and no load block), expectations on its
+     * figures have nothing to judge: errorRate, throughput, the percentiles, breakers and recoveredWithin.
+     */
+    static List<Problem> builtInLoadProblems(Playbook playbook) {
+        if (playbook.builtInLoad()) return List.of();
+        String why = playbook.loadPos() != null
+            ? "this playbook runs no built-in load (load none at " + playbook.loadPos() + ")"
+            : "this playbook runs no built-in load (its servers all face your application, with listen: or proxy:, "
+                + "and it has no load block; add load { } to drive the built-in load too)";
+        List<Problem> problems = new ArrayList<>();
+        for (Scenario s : playbook.scenarios()) {
+            for (Expectation e : s.expectations()) {
+                if (e instanceof Expectation.MetricBound || e instanceof Expectation.Breaker || e instanceof Expectation.RecoveredWithin) {
+                    problems.add(new Problem(e.pos(), "expect " + e.describe() + " judges the built-in load's figures, but " + why));
+                }
+            }
+        }
         return problems;
     }
 

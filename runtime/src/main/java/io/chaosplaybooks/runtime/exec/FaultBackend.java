@@ -39,6 +39,35 @@ public interface FaultBackend extends AutoCloseable {
     String addProxy(String server, String upstream) throws FaultException;
 
     /**
+     * As {@link #addProxy(String, String)}, the proxy listening at {@code listen} ({@code host:port} on the backend's
+     * host; null for a free loopback port). Returns where the run reaches it: a wildcard host becomes the backend's host.
+     */
+    default String addProxy(String server, String upstream, String listen) throws FaultException {
+        if (listen == null) return addProxy(server, upstream);
+        throw new FaultException(name() + " cannot choose where a proxy listens (server '" + server + "', listen " + listen + ")");
+    }
+
+    /**
+     * Uses a proxy that already exists on the backend for {@code server}, as it is: the run adds and removes only its
+     * own toxics there and never deletes it. Returns where the run reaches it.
+     *
+     * @throws FaultException when there is no such proxy
+     */
+    default String useProxy(String server, String proxy) throws FaultException {
+        throw new FaultException(name() + " holds no existing proxies (server '" + server + "' names proxy '" + proxy + "')");
+    }
+
+    /** The upstream of {@code server}'s proxy when it was found rather than created ({@link #useProxy}), else null. */
+    default String upstreamOf(String server) {
+        return null;
+    }
+
+    /** How many warm-up rounds {@code server}'s proxy gets: its backend's {@link #warmUpRounds()}. */
+    default int warmUpRounds(String server) {
+        return warmUpRounds();
+    }
+
+    /**
      * Why this backend cannot express a fault faithfully, if it cannot (a stock Toxiproxy has no
      * partial packet loss): a run asks for every fault of its plan before it starts. Known once a
      * proxy exists.

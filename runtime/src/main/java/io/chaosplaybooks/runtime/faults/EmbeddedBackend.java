@@ -64,9 +64,9 @@ public final class EmbeddedBackend extends ToxicBackend {
     }
 
     @Override
-    protected String createProxy(String name, String upstream) throws FaultException {
+    protected String createProxy(String name, String listen, String upstream) throws FaultException {
         try {
-            return engine.createProxy(ProxySpec.of(name, "127.0.0.1:0", upstream)).listen();
+            return engine.createProxy(ProxySpec.of(name, listen, upstream)).listen();
         } catch (FaultEngineException e) {
             throw new FaultException(e.getMessage(), e);
         }
@@ -90,6 +90,23 @@ public final class EmbeddedBackend extends ToxicBackend {
     @Override
     protected boolean deleteProxy(String proxy) throws FaultException {
         return found(() -> engine.deleteProxy(proxy));
+    }
+
+    @Override
+    protected FoundProxy findProxy(String name) {
+        var p = engine.proxies().get(name);
+        return p == null ? null : new FoundProxy(p.listen(), p.upstream(), p.enabled());
+    }
+
+    @Override
+    protected List<String> toxicNames(String proxy) {
+        var p = engine.proxies().get(proxy);
+        return p == null ? List.of() : p.toxics().stream().map(io.chaosplaybooks.runtime.proxy.ToxicSpec::name).toList();
+    }
+
+    @Override
+    protected String connectHost() {
+        return "127.0.0.1";
     }
 
     @Override

@@ -20,6 +20,10 @@ import java.util.function.Consumer;
  * removes exactly what the run applied. Subclasses say how a proxy is reached and which toxic a fault
  * becomes there; their operations throw {@link FaultException} with the cause alone, and this class
  * says what was being done.
+ *
+ * <p>A proxy that already exists ({@link #useProxy}) is the user's: the run adds only toxics named with its id
+ * there, removes them (also those a cut-short apply left), puts its enabled state back after {@code down()},
+ * and never deletes it.
  */
 abstract class ToxicBackend implements FaultBackend {
     private final String runId;
@@ -27,6 +31,14 @@ abstract class ToxicBackend implements FaultBackend {
     private final Map<String, String> proxies = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Applied> applied = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger counter = new AtomicInteger();
+    /** Existing proxies in use, by name: whether each was enabled when found. */
+    private final Map<String, Boolean> found = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Whether the run asked this backend for a proxy at all: one it never asked has nothing of the run to clean. */
+    private volatile boolean touched;
+    /** The upstreams of existing proxies in use, by server. */
+    private final Map<String, String> upstreams = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Existing proxies this run disabled at some point (down()), to put back at close whatever happened. */
+    private final java.util.Set<String> disabled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A fault on one proxy: these toxics, or (for {@code down()}) the proxy disabled. */
     record Applied(String server, Fault fault, String proxy, List<String> toxics) implements Handle {}
@@ -36,8 +48,29 @@ abstract class ToxicBackend implements FaultBackend {
         this.console = console;
     }
 
-    /** Creates the proxy on a free loopback port and returns where it listens. */
-    protected abstract String createProxy(String name, String upstream) throws FaultException;
+    /** A proxy as the backend reports it. */
+    protected record FoundProxy(String listen, String upstream, boolean enabled) {}
+
+    /** Creates the proxy listening at {@code listen} ({@code 127.0.0.1:0}: a free loopback port) and returns where it listens. */
+    protected abstract String createProxy(String name, String listen, String upstream) throws FaultException;
+
+    /** The proxy of that name as it is now, or null when there is none. */
+    protected abstract FoundProxy findProxy(String name) throws FaultException;
+
+    /** The names of the toxics on a proxy (empty when it is gone). */
+    protected abstract List<String> toxicNames(String proxy) throws FaultException;
+
+    /** Called once an existing proxy is in use for a server. */
+    protected void proxyInUse(String proxy) throws FaultException {
+    }
+
+    /** This run's id: every proxy and toxic it creates is named with it. */
+    protected String runId() {
+        return runId;
+    }
+
+    /** The host a proxy listening on every address is reached at from here. */
+    protected abstract String connectHost();
 
     protected abstract void setEnabled(String proxy, boolean enabled) throws FaultException;
 
@@ -59,14 +92,77 @@ abstract class ToxicBackend implements FaultBackend {
 
     @Override
     public String addProxy(String server, String upstream) throws FaultException {
+        return addProxy(server, upstream, null);
+    }
+
+    @Override
+    public String addProxy(String server, String upstream, String listen) throws FaultException {
         String name = runId + "-" + server;
+        touched = true;
         try {
-            String listen = createProxy(name, upstream);
+            String at = createProxy(name, listen == null ? "127.0.0.1:0" : listen, upstream);
             proxies.put(server, name);
-            return listen;
+            return reachable(at);
         } catch (FaultException e) {
-            throw new FaultException("cannot create proxy " + name + " for " + upstream + ": " + e.getMessage(), e);
+            throw new FaultException("cannot create proxy " + name + " for " + upstream + (listen == null ? "" : " listening on " + listen)
+                + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public String useProxy(String server, String proxy) throws FaultException {
+        touched = true;
+        FoundProxy p;
+        try {
+            p = findProxy(proxy);
+        } catch (FaultException e) {
+            throw new FaultException("cannot look up proxy '" + proxy + "' for server '" + server + "' on " + name() + ": " + e.getMessage(), e);
+        }
+        if (p == null) {
+            List<String> there;
+            try {
+                there = proxyNames();
+            } catch (FaultException e) {
+                there = List.of();
+            }
+            throw new FaultException("server '" + server + "': there is no proxy '" + proxy + "' on " + name()
+                + (there.isEmpty() ? " (it has none)" : " (it has: " + String.join(", ", there) + ")"));
+        }
+        found.put(proxy, p.enabled());
+        upstreams.put(server, p.upstream());
+        proxies.put(server, proxy);
+        try {
+            proxyInUse(proxy);
+        } catch (FaultException e) {
+            throw new FaultException("cannot use proxy '" + proxy + "' for server '" + server + "': " + e.getMessage(), e);
+        }
+        return reachable(p.listen());
+    }
+
+    /** {@code 0.0.0.0}, {@code [::]}, {@code [0:0:0:0:0:0:0:0]} (as Java writes it): a literal only, never a name lookup. */
+    static boolean anyAddress(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.isEmpty()) return true;
+        if (!h.matches("[0-9a-fA-F:.]+") || !(h.contains(":") || h.matches("[0-9.]+"))) return false;
+        try {
+            return java.net.InetAddress.getByName(h).isAnyLocalAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String upstreamOf(String server) {
+        return upstreams.get(server);
+    }
+
+    /** {@code 0.0.0.0:21211} is reached at this backend's host; any other address as it is. */
+    private String reachable(String listen) {
+        int colon = listen.lastIndexOf(':');
+        String host = listen.substring(0, colon);
+        if (!anyAddress(host)) return listen;
+        String h = connectHost();
+        return (h.indexOf(':') >= 0 && !h.startsWith("[") ? "[" + h + "]" : h) + listen.substring(colon);
     }
 
     @Override
@@ -78,6 +174,7 @@ abstract class ToxicBackend implements FaultBackend {
         List<String> names = new ArrayList<>();
         try {
             if (fault.type() == FaultType.DOWN) {
+                if (found.containsKey(proxy)) disabled.add(proxy);
                 setEnabled(proxy, false);
             } else {
                 List<String> streams = fault.direction() == Direction.BOTH ? List.of("upstream", "downstream")
@@ -107,7 +204,7 @@ abstract class ToxicBackend implements FaultBackend {
     public void remove(Handle handle) throws FaultException {
         Applied a = (Applied) handle;
         try {
-            if (a.fault().type() == FaultType.DOWN) setEnabled(a.proxy(), true);
+            if (a.fault().type() == FaultType.DOWN) setEnabled(a.proxy(), found.getOrDefault(a.proxy(), true));
             for (String t : a.toxics()) removeToxic(a.proxy(), t);
             applied.remove(a);
         } catch (FaultException e) {
@@ -128,12 +225,16 @@ abstract class ToxicBackend implements FaultBackend {
 
     /**
      * Removes every fault, then deletes every proxy whose name carries this run's id: also one whose
-     * creation was cut short before the answer came back. Deleting a proxy deletes its toxics.
+     * creation was cut short before the answer came back. Deleting a proxy deletes its toxics. Existing
+     * proxies are kept: this run's toxics are removed from them and their enabled state is put back.
      */
     @Override
     public void close() {
+        if (!touched) return;
         removeAll();
+        restoreExisting();
         List<String> names = new ArrayList<>(proxies.values());
+        names.removeAll(found.keySet());
         try {
             for (String p : proxyNames()) if (p.startsWith(runId + "-") && !names.contains(p)) names.add(p);
         } catch (FaultException e) { // a server that cannot list will not delete either: say once what may be left
@@ -148,5 +249,19 @@ abstract class ToxicBackend implements FaultBackend {
             }
         }
         proxies.clear();
+    }
+
+    /** Every toxic named with this run's id leaves the existing proxies (a stop between a toxic's creation and its handle leaves one). */
+    private void restoreExisting() {
+        for (Map.Entry<String, Boolean> e : List.copyOf(found.entrySet())) {
+            String proxy = e.getKey();
+            try {
+                if (disabled.contains(proxy)) setEnabled(proxy, e.getValue());
+                for (String t : toxicNames(proxy)) if (t.startsWith(runId + "-")) removeToxic(proxy, t);
+            } catch (FaultException x) {
+                console.accept("cleanup: cannot restore proxy " + proxy + " (" + x.getMessage() + "): toxics named " + runId
+                    + "-* may be left on it" + (disabled.contains(proxy) ? ", and it may be left disabled" : ""));
+            }
+        }
     }
 }

@@ -77,22 +77,33 @@ public final class ToxiproxyBackend extends ToxicBackend {
         call("POST", "/proxies/" + proxy + "/toxics", JSON.valueToTree(toxic), true);
     }
 
-    /** Creates the proxy; on the first, finds out whether the server knows {@code loss} (a toxic at rate 0, added and removed). */
+    /** Creates the proxy; on the first, finds out whether the server knows {@code loss}. */
     @Override
-    protected synchronized String createProxy(String name, String upstream) throws FaultException {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("listen", "127.0.0.1:0").put("upstream", upstream);
-        String listen = call("POST", "/proxies", body, true).body().path("listen").asText();
-        if (probed) return listen;
-        ToxicSpec probe = new ToxicSpec(name + "-probe", "loss", "downstream", 1.0, Map.of("rate", 0.0));
-        Answer a = call("POST", "/proxies/" + name + "/toxics", JSON.valueToTree(probe), false);
+    protected synchronized String createProxy(String name, String listen, String upstream) throws FaultException {
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("listen", listen).put("upstream", upstream);
+        String at = call("POST", "/proxies", body, true).body().path("listen").asText();
+        probeLoss(name);
+        return at;
+    }
+
+    /** An existing proxy in use: the first one may be where the {@code loss} probe runs. */
+    @Override
+    protected void proxyInUse(String proxy) throws FaultException {
+        probeLoss(proxy);
+    }
+
+    /** Once: whether the server knows {@code loss} (a toxic at rate 0, named with the run's id, added and removed). */
+    private synchronized void probeLoss(String proxy) throws FaultException {
+        if (probed) return;
+        ToxicSpec probe = new ToxicSpec(runId() + "-probe", "loss", "downstream", 1.0, Map.of("rate", 0.0));
+        Answer a = call("POST", "/proxies/" + proxy + "/toxics", JSON.valueToTree(probe), false);
         lossToxic = a.status() / 100 == 2;
-        if (lossToxic) removeToxic(name, probe.name());
+        if (lossToxic) removeToxic(proxy, probe.name());
         else if (a.status() != 400) a.orThrow();
         probed = true;
         console.accept(lossToxic ? "packetLoss: " + api + " has the loss toxic; using it (TCP loss emulation)"
             : "packetLoss: " + api + " has no loss toxic: packetLoss(100%) becomes a timeout toxic at 0 (every byte "
                 + "dropped, as in a partition); a partial loss cannot be expressed there");
-        return listen;
     }
 
     @Override
@@ -108,6 +119,33 @@ public final class ToxiproxyBackend extends ToxicBackend {
     @Override
     protected boolean deleteProxy(String proxy) throws FaultException {
         return call("DELETE", "/proxies/" + proxy, null, false).foundOrThrow();
+    }
+
+    @Override
+    protected FoundProxy findProxy(String name) throws FaultException {
+        Answer a = call("GET", "/proxies/" + name, null, false);
+        if (a.status() == 404) return null;
+        JsonNode p = a.orThrow().body();
+        return new FoundProxy(p.path("listen").asText(), p.path("upstream").asText(), p.path("enabled").asBoolean(true));
+    }
+
+    @Override
+    protected List<String> toxicNames(String proxy) throws FaultException {
+        Answer a = call("GET", "/proxies/" + proxy + "/toxics", null, false);
+        if (a.status() == 404) return List.of();
+        List<String> names = new ArrayList<>();
+        a.orThrow().body().forEach(t -> names.add(t.path("name").asText()));
+        return names;
+    }
+
+    @Override
+    protected String connectHost() {
+        return api.getHost();
+    }
+
+    /** The API this backend talks to. */
+    public URI api() {
+        return api;
     }
 
     @Override

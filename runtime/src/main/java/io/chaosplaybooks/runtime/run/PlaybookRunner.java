@@ -98,11 +98,13 @@ public final class PlaybookRunner {
         List<RunSummary.ScenarioSummary> results = new ArrayList<>();
         boolean interrupted;
         String runId = o.runId();
+        String backendName = o.toxiproxy() == null ? "embedded" : "toxiproxy " + o.toxiproxy();
         long runStart;
         boolean flagged = false;
         try (RunEnvironment env = RunEnvironment.open(runId, playbook, RunEnvironment.Settings.of(o.toxiproxy(), o.servers(), o.seed(), console), stop);
              Outputs out = Outputs.open(env, scenarios, o, console)) {
             runStart = env.originNanos();
+            backendName = env.backend().name();
             stop.stage("metrics");
             List<String> inexpressible = FaultBackend.inexpressible(env.backend(), scenarios);
             if (!inexpressible.isEmpty()) {
@@ -115,7 +117,7 @@ public final class PlaybookRunner {
             announce(playbook, env, scenarios, o, console);
             try {
                 try {
-                    env.startLoad(loadProfile(playbook, scenarios, o), out.events);
+                    startLoad(env, playbook, scenarios, o, out.events, console);
                 } catch (StopRequested s) {
                     double now = RunEvent.ms(System.nanoTime(), runStart);
                     out.events.on(new RunEvent.RunStopped(stop.requested() ? stop.by() : "interrupt", "stopped during start-up (" + s.stage() + ")", now));
@@ -135,7 +137,7 @@ public final class PlaybookRunner {
         } finally {
             if (flagged) Thread.currentThread().interrupt();
         }
-        return new Result(new RunSummary(playbook.name(), runId, o.toxiproxy() == null ? "embedded" : "toxiproxy " + o.toxiproxy(),
+        return new Result(new RunSummary(playbook.name(), runId, backendName,
             o.seed(), o.timeScale(), results, (System.nanoTime() - runStart) / 1e9), interrupted);
     }
 
@@ -218,6 +220,18 @@ public final class PlaybookRunner {
             scenarios.size(), scenarios.size() == 1 ? "" : "s", Units.format(Duration.ofNanos(Math.round(planned.toNanos() * o.timeScale()))),
             o.timeScale() == 1.0 ? "" : " (time scale " + o.timeScale() + ")", env.backend().name(), env.proxies().size(),
             env.servers().kind().toString().toLowerCase(Locale.ROOT).replace('_', ' ')));
+    }
+
+    /** The built-in load through the proxies, unless the playbook runs none (load none): then faults only. */
+    private static void startLoad(RunEnvironment env, Playbook playbook, List<Scenario> scenarios, RunOptions o, RunListener events,
+                                  Console console) throws RunException {
+        if (!playbook.builtInLoad()) {
+            console.accept("No built-in load (" + (playbook.loadPos() == null ? "every server faces your application" : "load none")
+                + "): faults only; your application connects to " + String.join(", ", env.proxies().stream()
+                .map(p -> p.name() + "=" + p.address()).toList()));
+            return;
+        }
+        env.startLoad(loadProfile(playbook, scenarios, o), events);
     }
 
     /** The playbook's load, bounded by the planned time plus a margin unless looping. */

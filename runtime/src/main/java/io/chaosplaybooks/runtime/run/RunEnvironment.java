@@ -11,6 +11,7 @@ import io.chaosplaybooks.runtime.exec.FaultBackend;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.exec.TargetResolver;
 import io.chaosplaybooks.runtime.faults.EmbeddedBackend;
+import io.chaosplaybooks.runtime.faults.ServerRoutedBackend;
 import io.chaosplaybooks.runtime.faults.ToxiproxyBackend;
 import io.chaosplaybooks.runtime.load.LoadEngine;
 import io.chaosplaybooks.dsl.plan.LoadProfile;
@@ -90,6 +91,8 @@ public final class RunEnvironment implements AutoCloseable {
     private final List<String> cleanupFailures = new CopyOnWriteArrayList<>();
     private final StopRequest stop;
     private volatile ProvisionedTargets servers;
+    /** The servers this host reaches directly: asked before the run and watched during it. */
+    private volatile List<ServerEndpoint> watched = List.of();
     private volatile FaultBackend backend;
     private volatile List<ServerEndpoint> proxies = List.of();
     private volatile LoadEngine load;
@@ -124,10 +127,13 @@ public final class RunEnvironment implements AutoCloseable {
         boolean ok = false;
         try {
             stop.check("servers");
-            env.servers = provision(playbook, env.names, settings, stop);
-            if (env.servers.kind() == TargetKind.EXPLICIT) {
+            List<ServerSpec> provided = playbook.servers().stream().filter(x -> x.proxy() == null).toList();
+            ProvisionedTargets own = provided.isEmpty() ? null : provision(playbook, provided, settings, stop);
+            env.servers = own;
+            env.watched = own == null ? List.of() : direct(own.servers(), playbook);
+            if (own != null && own.kind() == TargetKind.EXPLICIT) {
                 // Started servers answered already; given ones are asked, so that a wrong address fails here, not as a minute of errors.
-                List<String> unreachable = Targets.unreachable(env.servers.servers(), SERVER_CHECK_TIMEOUT);
+                List<String> unreachable = Targets.unreachable(env.watched, SERVER_CHECK_TIMEOUT);
                 stop.check("servers");
                 if (!unreachable.isEmpty()) {
                     throw new RunException("cannot reach " + (unreachable.size() == 1 ? "a server" : unreachable.size() + " servers")
@@ -136,17 +142,10 @@ public final class RunEnvironment implements AutoCloseable {
                 }
             }
             stop.stage("servers");
-            env.backend = settings.backends().apply(id);
-            if (env.backend instanceof ToxiproxyBackend t) {
-                env.console.accept("Toxiproxy " + t.version() + " at " + t.name().replaceFirst("^toxiproxy ", "")
-                    + "; this run's proxies and toxics are named " + id + "-*");
-            }
-            List<ServerEndpoint> through = new ArrayList<>();
-            for (ServerEndpoint s : env.servers.servers()) {
-                stop.check("backend");
-                through.add(ServerEndpoint.parse(s.name(), env.backend.addProxy(s.name(), s.address())));
-            }
-            env.proxies = List.copyOf(through);
+            env.backend = backendFor(id, playbook, settings);
+            checkToxiproxies(env.backend, env.console, id);
+            env.proxies = proxiesFor(env.backend, playbook, own, stop);
+            env.servers = withExistingProxies(playbook, own, env.backend, env.proxies);
             stop.stage("backend");
             ok = true;
             return env;
@@ -156,6 +155,116 @@ public final class RunEnvironment implements AutoCloseable {
         } finally {
             if (!ok) env.close();
         }
+    }
+
+    /**
+     * The servers this host reaches as the playbook (or --servers) writes them, so the run asks them for their
+     * version and watches them: those without a Toxiproxy of their own, whose address is meant from that host.
+     */
+    private static List<ServerEndpoint> direct(List<ServerEndpoint> servers, Playbook playbook) {
+        List<String> remote = playbook.servers().stream().filter(x -> x.toxiproxy() != null).map(ServerSpec::name).toList();
+        return servers.stream().filter(x -> !remote.contains(x.name())).toList();
+    }
+
+    /**
+     * The run's default backend (--toxiproxy, else the embedded engine) for servers naming no Toxiproxy, and one
+     * Toxiproxy backend per URL that servers name; a single backend when there is only one.
+     */
+    private static FaultBackend backendFor(String id, Playbook playbook, Settings settings) throws RunException {
+        boolean fleet = playbook.servers().stream().anyMatch(x -> x.toxiproxy() != null);
+        FaultBackend fallback = playbook.servers().stream().allMatch(x -> x.toxiproxy() != null) ? null : settings.backends().apply(id);
+        if (fallback instanceof EmbeddedBackend) {
+            for (ServerSpec x : playbook.servers()) {
+                if (x.proxy() != null && x.toxiproxy() == null) {
+                    fallback.close();
+                    throw new RunException(x.pos() + ": server '" + x.name() + "' uses the existing proxy '" + x.proxy()
+                        + "' but names no Toxiproxy to find it on: add toxiproxy: \"http://host:8474\" to it, or run with --toxiproxy URL");
+                }
+            }
+        }
+        if (!fleet) return fallback;
+        Map<String, FaultBackend> byUrl = new java.util.LinkedHashMap<>();
+        if (fallback instanceof ToxiproxyBackend t) byUrl.put(t.api().toString().replaceFirst("/$", ""), t);
+        Map<String, FaultBackend> byServer = new java.util.LinkedHashMap<>();
+        for (ServerSpec x : playbook.servers()) {
+            byServer.put(x.name(), x.toxiproxy() == null ? fallback
+                : byUrl.computeIfAbsent(x.toxiproxy(), u -> new ToxiproxyBackend(URI.create(u), id, settings.console())));
+        }
+        return new ServerRoutedBackend(byServer);
+    }
+
+    /** Every Toxiproxy of the run answers {@code GET /version}, asked all at once; else an error naming each that does not. */
+    private static void checkToxiproxies(FaultBackend backend, Consumer<String> console, String id) throws RunException {
+        List<FaultBackend> members = backend instanceof ServerRoutedBackend r ? r.members() : List.of(backend);
+        List<ToxiproxyBackend> apis = members.stream().filter(ToxiproxyBackend.class::isInstance).map(ToxiproxyBackend.class::cast).toList();
+        List<CompletableFuture<String>> asked = new ArrayList<>();
+        for (ToxiproxyBackend t : apis) {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            Thread.ofVirtual().name("chaos-check-" + t.api()).start(() -> {
+                try {
+                    f.complete(t.version());
+                } catch (FaultBackend.FaultException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            asked.add(f);
+        }
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < apis.size(); i++) {
+            try {
+                console.accept("Toxiproxy " + asked.get(i).join() + " at " + apis.get(i).api() + "; this run's proxies and toxics are named " + id + "-*");
+            } catch (java.util.concurrent.CompletionException e) {
+                failed.add(e.getCause().getMessage());
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new RunException((failed.size() == 1 ? "a Toxiproxy does not answer" : failed.size() + " Toxiproxy servers do not answer")
+                + " (asked GET /version): " + String.join("; ", failed));
+        }
+    }
+
+    /** A proxy per server, in the playbook's order: created (where listen: says, if it does) or, for proxy:, found. */
+    private static List<ServerEndpoint> proxiesFor(FaultBackend backend, Playbook playbook, ProvisionedTargets own, StopRequest stop)
+        throws FaultBackend.FaultException {
+        Map<String, ServerEndpoint> upstream = new java.util.HashMap<>();
+        if (own != null) for (ServerEndpoint s : own.servers()) upstream.put(s.name(), s);
+        List<ServerEndpoint> through = new ArrayList<>();
+        for (ServerSpec x : playbook.servers()) {
+            stop.check("backend");
+            String at = x.proxy() != null ? backend.useProxy(x.name(), x.proxy())
+                : backend.addProxy(x.name(), upstream.get(x.name()).address(), x.listen());
+            through.add(ServerEndpoint.parse(x.name(), at));
+        }
+        return List.copyOf(through);
+    }
+
+    /** All the servers in the playbook's order: those provided or given, and those behind an existing proxy (its upstream as found). */
+    private static ProvisionedTargets withExistingProxies(Playbook playbook, ProvisionedTargets own, FaultBackend backend,
+                                                          List<ServerEndpoint> proxies) {
+        if (playbook.servers().stream().noneMatch(x -> x.proxy() != null)) return own;
+        List<ServerEndpoint> all = new ArrayList<>();
+        for (int i = 0; i < playbook.servers().size(); i++) {
+            ServerSpec x = playbook.servers().get(i);
+            if (x.proxy() == null) {
+                all.add(own.servers().stream().filter(s -> s.name().equals(x.name())).findFirst().orElseThrow());
+                continue;
+            }
+            String up = backend.upstreamOf(x.name());
+            ServerEndpoint e;
+            try {
+                e = ServerEndpoint.parse(x.name(), up);
+            } catch (RuntimeException unknown) {
+                e = proxies.get(i); // no upstream we can read: the proxy stands for it
+            }
+            all.add(e);
+        }
+        List<ServerEndpoint> servers = List.copyOf(all);
+        TargetKind kind = own == null ? TargetKind.EXPLICIT : own.kind();
+        return new ProvisionedTargets() {
+            @Override public List<ServerEndpoint> servers() { return servers; }
+            @Override public TargetKind kind() { return kind; }
+            @Override public void close() { if (own != null) own.close(); }
+        };
     }
 
     /** What this environment holds that a cleanup must remove, for a message when the cleanup could not finish. */
@@ -174,17 +283,21 @@ public final class RunEnvironment implements AutoCloseable {
         return closed.get() && !left.contains(step);
     }
 
-    private static ProvisionedTargets provision(Playbook playbook, List<String> names, Settings settings, StopRequest stop) throws RunException {
+    private static ProvisionedTargets provision(Playbook playbook, List<ServerSpec> specs, Settings settings, StopRequest stop) throws RunException {
+        List<String> names = specs.stream().map(ServerSpec::name).toList();
         List<ServerEndpoint> explicit = new ArrayList<>();
         List<String> given = settings.serverAddresses();
         if (!given.isEmpty()) {
+            if (specs.size() != playbook.servers().size()) {
+                throw new RunException("--servers cannot replace servers behind an existing proxy (proxy:); give their addresses in the playbook");
+            }
             if (given.size() != names.size()) {
                 throw new RunException("--servers gives " + given.size() + " addresses but the playbook has "
                     + names.size() + " servers (" + String.join(", ", names) + ")");
             }
             for (int i = 0; i < names.size(); i++) explicit.add(parse(names.get(i), given.get(i)));
         } else {
-            for (ServerSpec s : playbook.servers()) if (s.address() != null) explicit.add(parse(s.name(), s.address()));
+            for (ServerSpec s : specs) if (s.address() != null) explicit.add(parse(s.name(), s.address()));
             if (!explicit.isEmpty() && explicit.size() != names.size()) {
                 throw new RunException("either every named server has an address or none does; "
                     + "without addresses the run starts them itself");
@@ -209,8 +322,10 @@ public final class RunEnvironment implements AutoCloseable {
     /** Applies and removes a fault that does nothing (zero latency) on every server, so that the first real one is not late. */
     public void warmUp() {
         Fault nothing = new Fault(FaultType.LATENCY, Map.of("latency", 0L, "jitter", 0L), Direction.DOWNSTREAM, 1.0, SourcePos.UNKNOWN);
-        for (int round = 0; round < backend.warmUpRounds(); round++) {
+        int rounds = names.stream().mapToInt(backend::warmUpRounds).max().orElse(0);
+        for (int round = 0; round < rounds; round++) {
             for (String server : names) {
+                if (round >= backend.warmUpRounds(server)) continue;
                 stop.check("warm-up");
                 try {
                     FaultBackend.Handle h = backend.apply(server, nothing);
@@ -302,7 +417,7 @@ public final class RunEnvironment implements AutoCloseable {
      */
     public void watchServers(RunListener listener) {
         if (watcher != null || servers == null) return;
-        List<ServerEndpoint> watched = servers.servers();
+        List<ServerEndpoint> watched = this.watched;
         Thread t = Thread.ofPlatform().daemon().name("chaos-server-watch").unstarted(() -> {
             int[] timeouts = new int[watched.size()];
             boolean[] gone = new boolean[watched.size()];
