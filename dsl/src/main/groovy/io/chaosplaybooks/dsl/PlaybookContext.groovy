@@ -25,6 +25,8 @@ class PlaybookContext {
     SourcePos serverCountPos
     final List<ServerSpec> namedServers = []
     LoadProfile load
+    String prometheus
+    SourcePos prometheusPos
     final List<Scenario> scenarios = []
     /** Scenarios by name: the duplicate check stays linear for playbooks that make scenarios in a loop. */
     private final Map<String, Scenario> scenariosByName = [:]
@@ -73,6 +75,22 @@ class PlaybookContext {
             if (port < 1 || port > 65535) problem("port must be between 1 and 65535, got ${port}")
         }
         namedServers << new ServerSpec(name, address, here())
+    }
+
+    /** {@code prometheus "http://127.0.0.1:9090"}: the Prometheus that the scenarios' prometheus(...) probes ask (--prometheus overrides it). */
+    void prometheus(CharSequence url) {
+        if (prometheus != null) problem("prometheus given twice (first at ${prometheusPos})")
+        String u = url.toString()
+        URI parsed = null
+        try {
+            parsed = new URI(u)
+        } catch (URISyntaxException ignored) {
+        }
+        if (parsed == null || !(parsed.scheme in ['http', 'https']) || !parsed.host) {
+            problem("prometheus needs its URL, such as \"http://127.0.0.1:9090\", got \"${u}\"")
+        }
+        prometheus = u
+        prometheusPos = here()
     }
 
     /** A named server the run provides (a local memcached or the stand-in). */
@@ -222,6 +240,6 @@ class PlaybookContext {
             servers = (1..n).collect { new ServerSpec("server-${it}".toString(), null, at) }
         }
         new Playbook(name ?: defaultName, description, file, servers, load ?: LoadProfile.defaults(new SourcePos(file, 1, 1)),
-            scenarios, namePos ?: new SourcePos(file, 1, 1))
+            scenarios, namePos ?: new SourcePos(file, 1, 1), prometheus)
     }
 }

@@ -15,9 +15,15 @@ public record RunSummary(String playbook, String runId, String backend, long see
         return scenarios.stream().filter(x -> x.verdict().status() == s).count();
     }
 
-    /** Nothing failed and nothing went wrong (scenarios not judged at the time scale did neither). */
+    /** Nothing failed, nothing went wrong, nothing was aborted (scenarios not judged at the time scale did none of these). */
     public boolean passed() {
-        return count(ScenarioVerdict.Status.FAIL) == 0 && count(ScenarioVerdict.Status.ERROR) == 0;
+        return count(ScenarioVerdict.Status.FAIL) == 0 && count(ScenarioVerdict.Status.ERROR) == 0 && aborted() == 0;
+    }
+
+    /** Scenarios stopped by their own gate or abort condition. */
+    @JsonProperty("aborted")
+    public long aborted() {
+        return count(ScenarioVerdict.Status.ABORTED);
     }
 
     /** Expectations not judged at the run's time scale, over every scenario. */
