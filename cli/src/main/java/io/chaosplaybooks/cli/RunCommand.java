@@ -235,6 +235,8 @@ final class RunCommand implements Callable<Integer> {
             if (!name.isEmpty()) {
                 Scenario s = selected.stream().filter(x -> x.name().equals(e.scenario())).findFirst().orElseThrow();
                 for (Expectation x : s.expectations()) out.printf("%-13s %-36s %-10s %s%n", "", "", "expect", x.describe());
+                for (Expectation x : s.gates()) out.printf("%-13s %-36s %-10s %s%n", "", "", "require", x.describe());
+                for (Expectation x : s.aborts()) out.printf("%-13s %-36s %-10s %s%n", "", "", "abortWhen", x.describe());
             }
         }
         out.printf("%n%-13s end of run%n", Units.clock(t.total()));

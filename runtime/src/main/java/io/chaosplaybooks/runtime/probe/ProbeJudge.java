@@ -31,7 +31,8 @@ public final class ProbeJudge {
     /** What the expectation asks, for reports: {@code < 0.01}, {@code == 200}, {@code < 200 ms}, {@code contains "ok"}. */
     public static String expected(Expectation e) {
         return switch (e) {
-            case Expectation.ProbeBound b -> b.comparison().symbol() + " " + format(b.reading(), b.threshold());
+            case Expectation.ProbeBound b -> b.comparison().symbol() + " "
+                + (b.reading() == Probe.Reading.STATUS ? Units.formatNumber(b.threshold()) : format(b.reading(), b.threshold()));
             case Expectation.ProbeContains c -> "contains \"" + c.text() + "\"";
             default -> throw new IllegalArgumentException("not a probe expectation: " + e.describe());
         };

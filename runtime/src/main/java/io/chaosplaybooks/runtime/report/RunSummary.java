@@ -26,10 +26,11 @@ public record RunSummary(String playbook, String runId, String backend, long see
         return count(ScenarioVerdict.Status.ABORTED);
     }
 
-    /** Expectations not judged at the run's time scale, over every scenario. */
+    /** Expectations not judged at the run's time scale, over every scenario (an aborted one's went unjudged for the abort). */
     @JsonProperty("notJudged")
     public long notJudged() {
-        return scenarios.stream().mapToLong(x -> x.verdict().notJudged().size()).sum();
+        return scenarios.stream().filter(x -> x.verdict().status() != ScenarioVerdict.Status.ABORTED)
+            .mapToLong(x -> x.verdict().notJudged().size()).sum();
     }
 
     /** The smallest {@code --time-scale} that judges every expectation of the run; null when all were judged or none does. */
@@ -38,7 +39,7 @@ public record RunSummary(String playbook, String runId, String backend, long see
         if (notJudged() == 0) return null;
         Double most = null;
         for (ScenarioSummary x : scenarios) {
-            if (x.verdict().notJudged().isEmpty()) continue;
+            if (x.verdict().notJudged().isEmpty() || x.verdict().status() == ScenarioVerdict.Status.ABORTED) continue;
             Double s = x.verdict().scaleToJudge();
             if (s == null) return null;
             if (most == null || s > most) most = s;

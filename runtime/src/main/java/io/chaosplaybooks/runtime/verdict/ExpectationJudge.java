@@ -105,7 +105,7 @@ public final class ExpectationJudge {
             errors.add(0, "aborted: " + outcome.aborted().describe());
         }
         return new ScenarioVerdict(scenario.name(), status, results, errors,
-            results.stream().allMatch(ScenarioVerdict.Result::judged) ? null : scaleToJudge(scenario));
+            results.stream().allMatch(ScenarioVerdict.Result::judged) || outcome.aborted() != null ? null : scaleToJudge(scenario));
     }
 
     /** Why an expectation is not judged in a scenario that stopped before its windows began; null when it is judged. */
