@@ -18,6 +18,7 @@ import io.chaosplaybooks.runtime.control.ControlEndpoint;
 import io.chaosplaybooks.runtime.control.LiveView;
 import io.chaosplaybooks.runtime.control.LocalRun;
 import io.chaosplaybooks.runtime.exec.PauseRequest;
+import io.chaosplaybooks.runtime.probe.ScenarioProbes;
 import io.chaosplaybooks.runtime.report.JUnitReport;
 import io.chaosplaybooks.runtime.report.JsonReport;
 import io.chaosplaybooks.runtime.report.RunSummary;
@@ -52,7 +53,7 @@ import java.util.concurrent.Callable;
         "  chaos run --toxiproxy http://127.0.0.1:8474 --servers 127.0.0.1:11211,127.0.0.1:11212,127.0.0.1:11213 playbooks/smoke.groovy",
         "  chaos run --dry-run --scenario 'packet-loss-*' --tags multi-server playbooks/all.groovy",
         "",
-        "Exit codes: 0 every scenario passed, 1 a scenario failed its expectations, 2 invalid playbook or options,",
+        "Exit codes: 0 every scenario passed, 1 a scenario failed its expectations or was aborted, 2 invalid playbook or options,",
         "3 runtime error (server unreachable, port in use, a fault that could not be applied), 130 interrupted.",
     })
 final class RunCommand implements Callable<Integer> {
@@ -107,6 +108,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the run summary as JSON.")
     Path json;
 
+    @Option(names = "--prometheus", paramLabel = "URL", description = "The Prometheus that prometheus(...) probes ask (e.g. http://127.0.0.1:9090); over the playbook's prometheus line.")
+    URI prometheus;
+
+    @Option(names = "--fail-fast", description = "Stop the run after the first scenario that does not pass (failed, error or aborted).")
+    boolean failFast;
+
     @Option(names = {"-q", "--quiet"}, description = "Print only the verdicts and the summary.")
     boolean quiet;
 
@@ -141,10 +148,20 @@ final class RunCommand implements Callable<Integer> {
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new UserFacingException.Invalid("--metrics-port must be a port (0 for a free one, -1 for none), got " + metricsPort);
         }
+        if (prometheus != null && (!("http".equals(prometheus.getScheme()) || "https".equals(prometheus.getScheme())) || prometheus.getHost() == null)) {
+            throw new UserFacingException.Invalid("--prometheus takes a URL such as http://127.0.0.1:9090, got " + prometheus);
+        }
         if (dryRun) {
             printTimeline(pb, selected, spec.commandLine().getOut());
             printSchedules(playbook, pb, selected, spec.commandLine().getOut());
             return ExitCodes.OK;
+        }
+        List<String> unaskable = ScenarioProbes.withoutPrometheus(selected, ScenarioProbes.prometheus(prometheus, pb.prometheus()));
+        if (!unaskable.isEmpty()) {
+            spec.commandLine().getErr().println(String.join("\n", unaskable));
+            spec.commandLine().getErr().flush();
+            throw new UserFacingException.Invalid(unaskable.size() + (unaskable.size() == 1 ? " probe has" : " probes have")
+                + " no Prometheus to ask; nothing was run");
         }
         long runSeed = seed != null ? seed : new java.util.Random().nextLong() & 0xffff_ffffL;
         int n = iterations != null ? iterations : loop ? 0 : 1;
@@ -165,7 +182,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         var options = new RunOptions(toxiproxy, servers, runSeed, timeScale, new ScenarioSelection(scenarios, tags), n,
-            metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console, null, null);
+            metricsHost, metricsPort, journalFile, quiet, LoadCommand.isTerminal(), console, null, null).withProbes(prometheus, failFast);
         if (!quiet) console.println("Run " + options.runId());
         // A RunException (exit 3) or Interruptible.Stopped (exit 130) goes to ChaosCommand's mapper as it is.
         StopRequest stop = new StopRequest();
@@ -227,7 +244,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INTERRUPTED;
         }
         if (summary.count(ScenarioVerdict.Status.ERROR) > 0) return ExitCodes.RUNTIME_ERROR;
-        if (summary.count(ScenarioVerdict.Status.FAIL) > 0) return ExitCodes.SCENARIO_FAILED;
+        if (summary.count(ScenarioVerdict.Status.FAIL) > 0 || summary.aborted() > 0) return ExitCodes.SCENARIO_FAILED;
         return compared;
     }
 
@@ -240,8 +257,9 @@ final class RunCommand implements Callable<Integer> {
                 f.get("opsPerSecond"), ((Number) f.get("errorRate")).doubleValue() * 100, ((Number) f.get("p99Ms")).doubleValue(),
                 f.get("breakerOpenings"));
         }
-        out.printf(Locale.ROOT, "%n%d passed, %d failed, %d errors%s in %s (run %s)%n", s.count(ScenarioVerdict.Status.PASS),
+        out.printf(Locale.ROOT, "%n%d passed, %d failed, %d errors%s%s in %s (run %s)%n", s.count(ScenarioVerdict.Status.PASS),
             s.count(ScenarioVerdict.Status.FAIL), s.count(ScenarioVerdict.Status.ERROR),
+            s.aborted() == 0 ? "" : ", " + s.aborted() + " aborted",
             s.count(ScenarioVerdict.Status.NOT_JUDGED) == 0 ? "" : ", " + s.count(ScenarioVerdict.Status.NOT_JUDGED) + " not judged",
             Units.format(java.time.Duration.ofMillis(Math.round(s.durationSeconds() * 1000))), s.runId());
         if (s.notJudged() > 0) {
@@ -277,6 +295,8 @@ final class RunCommand implements Callable<Integer> {
             if (!name.isEmpty()) {
                 Scenario s = selected.stream().filter(x -> x.name().equals(e.scenario())).findFirst().orElseThrow();
                 for (Expectation x : s.expectations()) out.printf("%-13s %-36s %-10s %s%n", "", "", "expect", x.describe());
+                for (Expectation x : s.gates()) out.printf("%-13s %-36s %-10s %s%n", "", "", "require", x.describe());
+                for (Expectation x : s.aborts()) out.printf("%-13s %-36s %-10s %s%n", "", "", "abortWhen", x.describe());
             }
         }
         out.printf("%n%-13s end of run%n", Units.clock(t.total()));

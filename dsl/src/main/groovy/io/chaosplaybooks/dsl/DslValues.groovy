@@ -129,6 +129,8 @@ class ExpectationSpec {
     String phase
     SourcePos phasePos
     boolean phaseAllowed = true
+    /** Why this expectation takes no 'during', when it takes none. */
+    String noPhase = "recoveredWithin is measured from the heal; it takes no 'during'"
 
     ExpectationSpec(Evaluation evaluation, SourcePos pos, Closure<Expectation> factory) {
         this.evaluation = evaluation
@@ -142,7 +144,7 @@ class ExpectationSpec {
 
     private ExpectationSpec setPhase(String p) {
         if (!phaseAllowed) {
-            evaluation.problem("recoveredWithin is measured from the heal; it takes no 'during'")
+            evaluation.problem(noPhase)
         } else if (phase != null) {
             evaluation.problem("'during' given twice")
         }

@@ -33,6 +33,8 @@ import org.codehaus.groovy.syntax.Types
 @PackageScope
 class PlaybookAstCustomizer extends CompilationCustomizer {
     static final Set<String> COMPARISONS = ['<', '<=', '>', '>=', '=='] as Set
+    /** Words whose argument is a comparison kept as an expectation: {@code expect a < b}, {@code require ...}, {@code abortWhen ...}. */
+    static final Set<String> CONDITION_WORDS = ['expect', 'require', 'abortWhen'] as Set
     /** Words that take one value, where {@code word -x} means a negative argument, not a subtraction. */
     static final Set<String> VALUE_WORDS = (PlaybookContext.WORDS + StepsContext.WORDS + LoadContext.WORDS
         + ScenarioContext.SCENARIO_WORDS) as Set
@@ -119,7 +121,7 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
             if (e instanceof MethodCallExpression) {
                 def call = rewriteNamedBlock(e)
                 if (call.implicitThis && call.methodAsString == 'wait') call = renamed(call, '__wait')
-                if (call.implicitThis && call.methodAsString == 'expect') call = rewriteComparisons(call)
+                if (call.implicitThis && call.methodAsString in CONDITION_WORDS) call = rewriteComparisons(call)
                 MethodCallExpression t = (MethodCallExpression) call.transformExpression(this)
                 def m = t.method
                 int line = m.lineNumber > 0 ? m.lineNumber : t.lineNumber

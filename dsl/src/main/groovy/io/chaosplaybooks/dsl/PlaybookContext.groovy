@@ -33,6 +33,8 @@ class PlaybookContext {
     SourcePos loadPos
     /** Where {@code load none} was written, or null. */
     SourcePos noLoadPos
+    String prometheus
+    SourcePos prometheusPos
     final List<Scenario> scenarios = []
     /** The playbook's own schedules (the whole playbook runs). */
     final List<Schedule> schedules = []
@@ -75,6 +77,22 @@ class PlaybookContext {
 
     void server(String name, String address) {
         server([:], name, address)
+    }
+
+    /** {@code prometheus "http://127.0.0.1:9090"}: the Prometheus that the scenarios' prometheus(...) probes ask (--prometheus overrides it). */
+    void prometheus(CharSequence url) {
+        if (prometheus != null) problem("prometheus given twice (first at ${prometheusPos})")
+        String u = url.toString()
+        URI parsed = null
+        try {
+            parsed = new URI(u)
+        } catch (URISyntaxException ignored) {
+        }
+        if (parsed == null || !(parsed.scheme in ['http', 'https']) || !parsed.host) {
+            problem("prometheus needs its URL, such as \"http://127.0.0.1:9090\", got \"${u}\"")
+        }
+        prometheus = u
+        prometheusPos = here()
     }
 
     /** A named server the run provides (a local memcached or the stand-in). */
@@ -291,6 +309,6 @@ class PlaybookContext {
         // Without a load block, a playbook whose servers all face the user's application drives no load of its own.
         boolean builtInLoad = noLoadPos == null && (load != null || !servers.every { it.userFacing() })
         new Playbook(name ?: defaultName, description, file, servers, load ?: LoadProfile.defaults(start),
-            scenarios, namePos ?: start, schedules, builtInLoad, noLoadPos ?: loadPos, null)
+            scenarios, namePos ?: start, schedules, builtInLoad, noLoadPos ?: loadPos, prometheus)
     }
 }

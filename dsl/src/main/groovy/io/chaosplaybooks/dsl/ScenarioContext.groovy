@@ -3,6 +3,7 @@ package io.chaosplaybooks.dsl
 import io.chaosplaybooks.dsl.plan.Expectation
 import io.chaosplaybooks.dsl.plan.Fraction
 import io.chaosplaybooks.dsl.plan.OpsRate
+import io.chaosplaybooks.dsl.plan.Probe
 import io.chaosplaybooks.dsl.plan.Scenario
 import io.chaosplaybooks.dsl.plan.Schedule
 import io.chaosplaybooks.dsl.plan.SourcePos
@@ -21,6 +22,8 @@ class ScenarioContext extends StepsContext {
     final List<String> tags = []
     final List<ExpectationSpec> expectations = []
     final List<Schedule> schedules = []
+    final List<ExpectationSpec> gates = []
+    final List<ExpectationSpec> aborts = []
 
     ScenarioContext(Evaluation evaluation, PlaybookContext root, String name, SourcePos pos) {
         super(evaluation, root)
@@ -44,6 +47,69 @@ class ScenarioContext extends StepsContext {
     ExpectationSpec expect(ExpectationSpec e) {
         expectations << e
         e
+    }
+
+    ExpectationSpec expect(ProbeRef p) {
+        problem("expect ${p.describe()} needs " + (p.probe instanceof Probe.Http
+            ? "a reading and a bound: expect ${p.describe()}.status == 200 (or .latency < 200.ms, .body.contains(\"ok\"))"
+            : "a bound: expect ${p.describe()} < 0.01"))
+        new ExpectationSpec(evaluation, here(), { p2, q -> null })
+    }
+
+    // ---- gates and aborts ----------------------------------------------------------------------
+
+    /** {@code require <expectation> during stabilize}: judged before the first fault; if it fails, the scenario is aborted. */
+    ExpectationSpec require(ExpectationSpec e) {
+        gates << e
+        e
+    }
+
+    /** {@code abortWhen <condition>}: checked every second while faults are on; when it holds, the scenario is aborted. */
+    ExpectationSpec abortWhen(ExpectationSpec e) {
+        e.phaseAllowed = false
+        e.noPhase = "abortWhen is checked every second while faults are on; it takes no 'during'"
+        aborts << e
+        e
+    }
+
+    // ---- probes: plan data, asked only while the scenario runs ---------------------------------
+
+    /** {@code prometheus("sum(rate(app_errors_total[30s]))")}: an instant query of the run's Prometheus, once a second. */
+    ProbeRef prometheus(CharSequence query) {
+        def pos = here()
+        String q = query.toString()
+        if (!q.trim()) problem('prometheus needs a query, such as prometheus("sum(rate(app_errors_total[30s]))")')
+        new ProbeRef(new Probe.PrometheusQuery(q, Duration.ofSeconds(1), pos), evaluation)
+    }
+
+    /** {@code http("http://127.0.0.1:8080/health")}: a GET once a second (1 s timeout). */
+    ProbeRef http(CharSequence url) { http([:], url) }
+
+    /** {@code http(url, every: 2.s, timeout: 500.ms)}. */
+    ProbeRef http(Map options, CharSequence url) {
+        def pos = here()
+        String u = url.toString()
+        Duration every = Duration.ofSeconds(1)
+        Duration timeout = null
+        options.each { k, v ->
+            if (k == 'every' || k == 'timeout') {
+                if (!(v instanceof Duration)) problem("${k} takes a duration such as ${k == 'every' ? '2.s' : '500.ms'}, got ${Words.show(v)}")
+                else if (v.isNegative() || v.isZero()) problem("${k} must be positive, got ${Units.format(v)}")
+                else if (k == 'every') every = v
+                else timeout = v
+            } else {
+                problem("http takes every: and timeout:, not '${k}'" + Words.didYouMean(k.toString(), ['every', 'timeout']))
+            }
+        }
+        URI parsed = null
+        try {
+            parsed = new URI(u)
+        } catch (URISyntaxException ignored) {
+        }
+        if (parsed == null || !(parsed.scheme in ['http', 'https']) || !parsed.host) {
+            problem("http needs a URL such as \"http://127.0.0.1:8080/health\", got \"${u}\"")
+        }
+        new ProbeRef(new Probe.Http(u, every, timeout ?: Probe.Http.defaultTimeout(every), pos), evaluation)
     }
 
     ExpectationSpec expect(MetricRef m) {
@@ -77,6 +143,22 @@ class ScenarioContext extends StepsContext {
     ExpectationSpec __compare(Object left, String op, Object right) {
         def pos = here()
         def cmp = Expectation.Comparison.values().find { it.symbol() == op }
+        if (Absorber.among([left, right] as Object[])) return new ExpectationSpec(evaluation, pos, { p, q -> null })
+        if (left instanceof ProbeRef && left.reading() != null) left = left.reading()
+        if (right instanceof ProbeRef && right.reading() != null) right = right.reading()
+        if (left instanceof ProbeReading || right instanceof ProbeReading) {
+            return left instanceof ProbeReading ? probeBound(left, cmp, right, pos) : probeBound(right, flip(cmp), left, pos)
+        }
+        if (left instanceof BodyRef || right instanceof BodyRef) {
+            def b = left instanceof BodyRef ? left : right
+            problem("a body is not compared; write ${b.probe.describe()}.body.contains(\"text\")")
+            return new ExpectationSpec(evaluation, pos, { a, c -> null })
+        }
+        if (left instanceof ProbeRef || right instanceof ProbeRef) {
+            def p = left instanceof ProbeRef ? left : right
+            problem("an http probe is compared by a reading: ${p.describe()}.status == 200, ${p.describe()}.latency < 200.ms")
+            return new ExpectationSpec(evaluation, pos, { a, b -> null })
+        }
         MetricRef metric
         Object bound
         if (left instanceof MetricRef) {
@@ -93,6 +175,34 @@ class ScenarioContext extends StepsContext {
         def m = metric.metric
         new ExpectationSpec(evaluation, pos, { String phase, SourcePos at ->
             new Expectation.MetricBound(m, cmp, threshold, phase, at) })
+    }
+
+    private ExpectationSpec probeBound(ProbeReading r, Expectation.Comparison cmp, Object bound, SourcePos pos) {
+        Double threshold = null
+        switch (r.reading) {
+            case Probe.Reading.VALUE:
+                if (bound instanceof Fraction) threshold = bound.value()
+                else if (bound instanceof Number) threshold = bound.doubleValue()
+                else problem("a prometheus query is compared with a number, got ${Words.show(bound)}")
+                break
+            case Probe.Reading.STATUS:
+                if (!(bound instanceof Integer || bound instanceof Long)) problem("status is compared with a status code such as 200, got ${Words.show(bound)}")
+                else if (bound < 100 || bound > 599) problem("a status code is between 100 and 599, got ${bound}")
+                else threshold = bound.doubleValue()
+                break
+            case Probe.Reading.LATENCY:
+                if (!(bound instanceof Duration)) problem("latency is compared with a duration such as 200.ms, got ${Words.show(bound)}")
+                else if (bound.isNegative()) problem("latency bound must not be negative, got ${Units.format(bound)}")
+                else threshold = bound.toNanos() / 1_000_000d
+                break
+            default:
+                problem("a body is not compared; write ${r.probe.describe()}.body.contains(\"text\")")
+        }
+        if (threshold == null) return new ExpectationSpec(evaluation, pos, { p, q -> null })
+        def probe = r.probe
+        def reading = r.reading
+        double t = threshold
+        new ExpectationSpec(evaluation, pos, { String phase, SourcePos at -> new Expectation.ProbeBound(probe, reading, cmp, t, phase, at) })
     }
 
     private static Expectation.Comparison flip(Expectation.Comparison c) {
@@ -206,7 +316,51 @@ class ScenarioContext extends StepsContext {
             }
             x
         }
-        new Scenario(name, description, tags, builtSteps, built, pos, schedules)
+        new Scenario(name, description, tags, builtSteps, built, buildGates(builtSteps, phases), buildAborts(), pos, schedules)
+    }
+
+    /** A gate names a phase that ends before the first fault: it is judged then, and the scenario goes on only if it holds. */
+    private List<Expectation> buildGates(List<Step> builtSteps, Set<String> phases) {
+        Set<String> before = new TreeSet<>()
+        for (Step s : builtSteps) {
+            Set<String> inside = new TreeSet<>()
+            collectPhases([s], inside)
+            if (inside.contains('inject')) break
+            before.addAll(inside)
+        }
+        gates.findResults { ExpectationSpec e ->
+            def x = e.build()
+            if (x == null) return null
+            if (x instanceof Expectation.RecoveredWithin || x instanceof Expectation.Breaker) {
+                evaluation.problem(e.pos, 'require takes a metric or probe bound (errorRate < 1.percent, http(url).status == 200), judged before the first fault')
+                return null
+            }
+            if (e.phase == null) {
+                evaluation.problem(e.pos, "require needs the phase it judges before the first fault: require ${x.describe()} during stabilize")
+                return null
+            }
+            if (!phases.contains(e.phase)) {
+                evaluation.problem(e.phasePos, "scenario '${name}' has no phase or step '${e.phase}'; it has: ${phases.join(', ') ?: 'no steps'}")
+                return null
+            }
+            if (!before.contains(e.phase)) {
+                evaluation.problem(e.phasePos, "require is judged before the first fault; '${e.phase}' is not a phase before the first inject"
+                    + (before ? " (those are: ${before.join(', ')})" : ' (this scenario has none: add stabilize 30.s before the inject)'))
+                return null
+            }
+            x
+        }
+    }
+
+    private List<Expectation> buildAborts() {
+        aborts.findResults { ExpectationSpec e ->
+            def x = e.build()
+            if (x instanceof Expectation.RecoveredWithin || x instanceof Expectation.Breaker) {
+                evaluation.problem(e.pos, 'abortWhen takes a metric or probe condition (errorRate > 50.percent, http(url).status >= 500), checked every second while faults are on')
+                return null
+            }
+            x
+        }
     }
 
     private static void collectPhases(List<Step> steps, Set<String> into) {

@@ -42,6 +42,8 @@ public final class Vocabulary {
             "load { clients 100 }", "load { clients 20 }"),
         w("scenario", Block.PLAYBOOK, "Defines a scenario (in the REPL: for run).",
             "scenario \"name\" { ... }", "scenario \"blip\" { inject down() on server(1) for 2.s; recover 3.s }"),
+        w("prometheus", Block.PLAYBOOK, "The Prometheus that prometheus(...) probes ask (chaos run --prometheus overrides it).",
+            "prometheus \"http://127.0.0.1:9090\"", null),
         w("include", Block.PLAYBOOK, "Reads a library file or the shipped library.", "include \"stdlib:packet-loss\"", null),
         w("template", Block.PLAYBOOK, "A block with parameters that playbooks call with their own values.",
             "template(\"name\") { String name -> scenario(name) { ... } }", null),
@@ -109,6 +111,14 @@ public final class Vocabulary {
         w("every", Block.SCENARIO, "chaos serve runs this scenario at that period.", "every 30.min", null),
         w("once", Block.SCENARIO, "chaos serve runs this scenario once, at a local date and time.", "once at: \"2027-01-15T03:00\", zone: \"UTC\"", null),
         w("recoveredWithin", Block.SCENARIO, "Back to the stabilize baseline within that long after the faults are removed.", "recoveredWithin(20.s)", null),
+        w("require", Block.SCENARIO, "A gate: judged before the first fault; if it fails, the scenario is aborted before any fault.",
+            "require errorRate < 1.percent during stabilize", null),
+        w("abortWhen", Block.SCENARIO, "Checked every second while faults are on; when it holds, every fault is removed and the scenario is aborted.",
+            "abortWhen errorRate > 50.percent", null),
+        w("prometheus", Block.SCENARIO, "A probe: an instant query of the run's Prometheus, once a second; compared with a number.",
+            "expect prometheus(\"sum(rate(app_errors_total[30s]))\") < 0.01 during inject", null),
+        w("http", Block.SCENARIO, "A probe: a GET once a second (every:, timeout: settable); read .status, .latency or .body.",
+            "expect http(\"http://127.0.0.1:8080/health\", every: 2.s, timeout: 500.ms).status == 200 during recover", null),
         w("during", Block.CONTINUATION, "The window of an expectation: a phase or a step's name.", "expect p99 < 50.ms during recover", null),
         w("upstream", Block.CONTINUATION, "A fault on client-to-server data only.", "latency(100.ms).upstream", "inject latency(100.ms).upstream on server(1)"),
         w("downstream", Block.CONTINUATION, "A fault on server-to-client data only.", "packetLoss(0.1).downstream", "inject packetLoss(0.1).downstream on server(1)"),
@@ -116,7 +126,11 @@ public final class Vocabulary {
             "latency(100.ms).toxicity(0.5)", "inject latency(100.ms).toxicity(0.5) on server(1)"),
         w("opened", Block.CONTINUATION, "The breaker opened at least once in the window.", "breaker(server(1)).opened during inject", null),
         w("closed", Block.CONTINUATION, "The breaker was closed at the window's end.", "breaker(server(1)).closed during recover", null),
-        w("stayedClosed", Block.CONTINUATION, "The breaker never opened in the window.", "breaker(server(1)).stayedClosed during inject", null));
+        w("stayedClosed", Block.CONTINUATION, "The breaker never opened in the window.", "breaker(server(1)).stayedClosed during inject", null),
+        w("status", Block.CONTINUATION, "An http probe's status code.", "http(url).status == 200", null),
+        w("latency", Block.CONTINUATION, "An http probe's time to the whole response.", "http(url).latency < 200.ms", null),
+        w("body", Block.CONTINUATION, "An http probe's response body: .contains(\"text\").", "http(url).body.contains(\"ok\")", null),
+        w("contains", Block.CONTINUATION, "The body has this text.", "http(url).body.contains(\"ok\")", null));
 
     private static Word w(String word, Block block, String what, String usage, String example) {
         return new Word(word, block, what, usage, example);

@@ -63,6 +63,31 @@ public sealed interface Expectation {
         }
     }
 
+    /**
+     * {@code prometheus("q") < 0.01}, {@code http(url).status == 200}, {@code http(url).latency < 200.ms}: every
+     * sample of the probe inside the window meets the bound. {@code threshold}: the query's value, the status
+     * code, or milliseconds for latency.
+     */
+    record ProbeBound(Probe probe, Probe.Reading reading, Comparison comparison, double threshold, String phase, SourcePos pos)
+        implements Expectation {
+        public String describe() {
+            String t = reading == Probe.Reading.LATENCY ? Units.formatNumber(threshold) + ".ms" : Units.formatNumber(threshold);
+            return probe.describe() + reading.suffix() + " " + comparison.symbol() + " " + t + (phase == null ? "" : " during " + phase);
+        }
+    }
+
+    /** {@code http(url).body.contains("ok")}: every response inside the window has the text in its body. */
+    record ProbeContains(Probe probe, String text, String phase, SourcePos pos) implements Expectation {
+        public String describe() {
+            return probe.describe() + ".body.contains(\"" + text.replace("\"", "\\\"") + "\")" + (phase == null ? "" : " during " + phase);
+        }
+    }
+
+    /** The probe an expectation reads, or null for one on the load engine. */
+    default Probe probe() {
+        return null;
+    }
+
     /** Back to the stabilize baseline within this long after the faults are healed. */
     record RecoveredWithin(Duration within, SourcePos pos) implements Expectation {
         public String phase() { return "recover"; }

@@ -27,6 +27,12 @@ public final class Units {
         return min + " min " + formatNumber((ms % 60_000) / 1000.0) + " s";
     }
 
+    /** A duration as the language writes it: {@code 500.ms}, {@code 2.s}. */
+    public static String dsl(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + ".s" : ms + ".ms";
+    }
+
     /** A clock offset for timelines: {@code 00:01:30.000}. */
     public static String clock(Duration d) {
         long ms = d.toMillis();

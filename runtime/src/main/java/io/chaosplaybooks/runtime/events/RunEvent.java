@@ -33,7 +33,8 @@ import java.util.Map;
     @JsonSubTypes.Type(RunEvent.LoadSecond.class), @JsonSubTypes.Type(RunEvent.ExpectationResult.class),
     @JsonSubTypes.Type(RunEvent.Verdict.class), @JsonSubTypes.Type(RunEvent.RunEnd.class),
     @JsonSubTypes.Type(RunEvent.RunStopped.class), @JsonSubTypes.Type(RunEvent.Paused.class), @JsonSubTypes.Type(RunEvent.Resumed.class),
-    @JsonSubTypes.Type(RunEvent.ServerLost.class), @JsonSubTypes.Type(RunEvent.LoadChanged.class)})
+    @JsonSubTypes.Type(RunEvent.ServerLost.class), @JsonSubTypes.Type(RunEvent.LoadChanged.class),
+    @JsonSubTypes.Type(RunEvent.ProbeSample.class), @JsonSubTypes.Type(RunEvent.ScenarioAborted.class)})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface RunEvent {
     /** The journal's format; a journal without it (the first tool's) is schema 1. */
@@ -231,4 +232,25 @@ public sealed interface RunEvent {
     /** The load was changed by hand (a REPL's {@code load { }}): the new settings as written ({@code load { clients 20 }}). */
     @JsonTypeName("load-changed")
     record LoadChanged(String load, double actualMs) implements RunEvent {}
+
+    /**
+     * One answer of a probe ({@code probe} as the playbook writes it): a Prometheus query's {@code value}, or an
+     * HTTP response's {@code status}, {@code latencyMs} and, for each text the playbook looks for, whether the
+     * body has it ({@code bodyHas}); {@code error} when there was no answer to read (Prometheus's message, a
+     * refused connection, a timeout). {@code actualMs}: when the request was sent.
+     */
+    @JsonTypeName("probe")
+    record ProbeSample(String scenario, String probe, Double value, Integer status, Double latencyMs, Map<String, Boolean> bodyHas,
+                       String error, double actualMs) implements RunEvent {}
+
+    /**
+     * A scenario stopped early by its own condition: a {@code require} gate that failed before the first fault
+     * ({@code by} = {@code require}), or an {@code abortWhen} that held while faults were on ({@code by} =
+     * {@code abortWhen}). {@code conditionMs}: when what showed it was measured (the load second's end, the
+     * probe's request); {@code actualMs}: when the check saw it; {@code faultsRemovedMs}: when every fault was
+     * off again (absent for a gate: none was on).
+     */
+    @JsonTypeName("aborted")
+    record ScenarioAborted(String scenario, String by, String condition, String measured, String position, double conditionMs,
+                           double actualMs, Double faultsRemovedMs) implements RunEvent {}
 }

@@ -23,13 +23,13 @@ public final class ScenarioExecutor {
      * {@code continueOnFailure}, which went on.
      */
     public record Outcome(ActionPlan plan, long startNanos, List<String> errors, List<String> warnings, boolean interrupted,
-                          List<Paused> pauses) {
+                          List<Paused> pauses, Stop aborted) {
         public Outcome {
             pauses = pauses == null ? List.of() : List.copyOf(pauses);
         }
 
         public Outcome(ActionPlan plan, long startNanos, List<String> errors, List<String> warnings, boolean interrupted) {
-            this(plan, startNanos, errors, warnings, interrupted, List.of());
+            this(plan, startNanos, errors, warnings, interrupted, List.of(), null);
         }
 
         public Outcome(ActionPlan plan, long startNanos, List<String> errors, boolean interrupted) {
@@ -37,7 +37,7 @@ public final class ScenarioExecutor {
         }
 
         public boolean ok() {
-            return errors.isEmpty() && !interrupted;
+            return errors.isEmpty() && !interrupted && aborted == null;
         }
 
         /** When the scenario's planned end came, after the pauses (on the executor's clock). */
@@ -67,6 +67,45 @@ public final class ScenarioExecutor {
             }
             if (out.isEmpty() || from < to) out.add(new long[] {from, to});
             return out;
+        }
+    }
+
+    /**
+     * Why a scenario stopped itself: its gate ({@code by} = {@code require}) failed before the first fault, or its
+     * abort condition ({@code by} = {@code abortWhen}) held while faults were on. {@code conditionNanos}: when what
+     * showed it was measured; {@code seenNanos}: when the check saw it (both on the executor's clock).
+     */
+    public record Stop(String by, String condition, String measured, String position, long conditionNanos, long seenNanos) {
+        public String describe() {
+            return by + " " + condition + ": " + measured + (position == null ? "" : " (" + position + ")");
+        }
+    }
+
+    /** What may stop a scenario on its own: its gates, before the first fault, and its abort conditions, while faults are on. */
+    public interface Watch {
+        /** Judged when the scenario's first fault is due, before it is applied: a reason not to apply it, or null. */
+        Stop beforeFirstFault(ActionPlan plan, long startNanos, long nowNanos);
+
+        /** Asked about once a second while faults are on ({@code faultsOnNanos}: since when): a reason to stop, or null. */
+        Stop whileFaulted(long nowNanos, long faultsOnNanos);
+
+        Watch NONE = new Watch() {
+            public Stop beforeFirstFault(ActionPlan plan, long startNanos, long nowNanos) { return null; }
+
+            public Stop whileFaulted(long nowNanos, long faultsOnNanos) { return null; }
+        };
+    }
+
+    /** How often abort conditions are asked while faults are on. */
+    static final long WATCH_PERIOD_NANOS = 1_000_000_000L;
+
+    /** A gate or abort condition stopped the scenario: faults come off at once and the rest is skipped. */
+    private static final class Stopped extends Exception {
+        final Stop stop;
+
+        Stopped(Stop stop) {
+            super(null, null, false, false);
+            this.stop = stop;
         }
     }
 
@@ -126,11 +165,21 @@ public final class ScenarioExecutor {
 
     /** Runs {@code scenario} starting at the absolute deadline {@code startNanos}. */
     public Outcome run(Scenario scenario, long startNanos, double timeScale) {
-        return run(scenario, ActionPlan.of(scenario, timeScale), startNanos);
+        return run(scenario, ActionPlan.of(scenario, timeScale), startNanos, Watch.NONE);
     }
 
     /** Runs {@code plan} (a timeline built for {@code scenario}, a recorded run's say) starting at {@code startNanos}. */
     public Outcome run(Scenario scenario, ActionPlan plan, long startNanos) {
+        return run(scenario, plan, startNanos, Watch.NONE);
+    }
+
+    /** As {@link #run(Scenario, long, double)}, stopping early when {@code watch} says so. */
+    public Outcome run(Scenario scenario, long startNanos, double timeScale, Watch watch) {
+        return run(scenario, ActionPlan.of(scenario, timeScale), startNanos, watch);
+    }
+
+    /** Runs {@code plan} for {@code scenario} from {@code startNanos}, stopping early when {@code watch} says so. */
+    public Outcome run(Scenario scenario, ActionPlan plan, long startNanos, Watch watch) {
         String name = scenario.name();
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -141,6 +190,12 @@ public final class ScenarioExecutor {
         // an event over wakes the listener's thread, which could take the CPU before a fault is in.
         HeldEvents events = new HeldEvents(listener);
         PauseLog paused = new PauseLog();
+        Stop stopped = null;
+        long[] faultsOn = {-1L};
+        boolean faultsBegun = false;
+        // Gates are judged before anything of the first fault's deadline happens (its phase-start included).
+        long firstFault = plan.actions().stream().filter(x -> x instanceof ActionPlan.FaultOn).mapToLong(ActionPlan.Action::offsetNanos)
+            .findFirst().orElse(Long.MAX_VALUE);
         try {
             sleepUntil(startNanos, paused, name, active, errors, events);
             events.on(new RunEvent.ScenarioStart(name, ms(startNanos + paused.shift), now()));
@@ -149,28 +204,37 @@ public final class ScenarioExecutor {
                 long deadline = startNanos + a.offsetNanos();
                 if (deadline != lastDeadline) {
                     events.release();
-                    sleepUntil(deadline, paused, name, active, errors, events);
+                    sleepWatching(deadline, paused, name, active, errors, events, watch, faultsOn);
                     lastDeadline = deadline;
                 }
                 // An interrupt that arrived during an action (an HTTP call, say) stops here too.
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+                if (!faultsBegun && a.offsetNanos() >= firstFault) {
+                    faultsBegun = true;
+                    checkGates(plan, startNanos, watch);
+                }
                 execute(name, a, deadline + paused.shift, active, errors, warnings, events);
             }
         } catch (InterruptedException e) {
             interrupted = true;
         } catch (Abort e) {
             events.on(new RunEvent.ActionFailed(name, "scenario stopped: the rest of its steps are skipped", now()));
+        } catch (Stopped e) {
+            stopped = e.stop;
         } finally {
             events.release();
             // Cleanup runs with the interrupt flag clear, or its own calls would be cut short.
             if (Thread.interrupted()) interrupted = true;
             for (List<FaultBackend.Handle> handles : active.values()) {
-                for (FaultBackend.Handle h : handles) remove(name, h, "scenario end", clock.nanos(), errors, listener);
+                for (FaultBackend.Handle h : handles) {
+                    remove(name, h, stopped == null ? "scenario end" : "aborted", clock.nanos(), errors, listener);
+                }
             }
             if (interrupted) Thread.currentThread().interrupt();
         }
+        if (stopped != null) aborted(name, stopped);
         listener.on(new RunEvent.ScenarioEnd(name, ms(startNanos + plan.lengthNanos() + paused.shift), now()));
-        return new Outcome(plan, startNanos, List.copyOf(errors), List.copyOf(warnings), interrupted, paused.pauses);
+        return new Outcome(plan, startNanos, List.copyOf(errors), List.copyOf(warnings), interrupted, paused.pauses, stopped);
     }
 
     /** Sleeps until {@code deadline} moved by the time paused so far; holds the timeline whenever a pause is asked for. */
@@ -229,6 +293,41 @@ public final class ScenarioExecutor {
             }
         }
         events.release();
+    }
+
+    /**
+     * Until {@code deadline} (moved by the time paused); while faults are on, waking about once a second to ask the
+     * watch whether to stop.
+     */
+    private void sleepWatching(long deadline, PauseLog paused, String scenario, Map<Integer, List<FaultBackend.Handle>> active,
+                               List<String> errors, HeldEvents events, Watch watch, long[] faultsOn)
+        throws InterruptedException, Stopped {
+        while (true) {
+            boolean faulted = active.values().stream().anyMatch(h -> !h.isEmpty());
+            if (!faulted || watch == Watch.NONE) {
+                faultsOn[0] = -1L;
+                sleepUntil(deadline, paused, scenario, active, errors, events);
+                return;
+            }
+            if (faultsOn[0] < 0) faultsOn[0] = clock.nanos();
+            long next = Math.min(deadline + paused.shift, clock.nanos() + WATCH_PERIOD_NANOS);
+            sleepUntil(next - paused.shift, paused, scenario, active, errors, events);
+            Stop stop = watch.whileFaulted(clock.nanos(), faultsOn[0]);
+            if (stop != null) throw new Stopped(stop);
+            if (clock.nanos() >= deadline + paused.shift) return;
+        }
+    }
+
+    private void checkGates(ActionPlan plan, long startNanos, Watch watch) throws Stopped {
+        Stop stop = watch.beforeFirstFault(plan, startNanos, clock.nanos());
+        if (stop != null) throw new Stopped(stop);
+    }
+
+    /** Said after the faults came off (by the finally above), so the journal has how long the stop took. */
+    private void aborted(String scenario, Stop s) {
+        Double removed = s.by().equals("require") ? null : now();
+        listener.on(new RunEvent.ScenarioAborted(scenario, s.by(), s.condition(), s.measured(), s.position(), ms(s.conditionNanos()),
+            ms(s.seenNanos()), removed));
     }
 
     private void execute(String scenario, ActionPlan.Action a, long deadline, Map<Integer, List<FaultBackend.Handle>> active,

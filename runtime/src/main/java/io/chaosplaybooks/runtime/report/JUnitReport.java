@@ -15,13 +15,15 @@ public final class JUnitReport {
     public static void write(RunSummary run, Path file) throws IOException {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         x.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">%n",
-            esc("chaos." + run.playbook()), run.scenarios().size(), run.count(ScenarioVerdict.Status.FAIL),
+            esc("chaos." + run.playbook()), run.scenarios().size(), run.count(ScenarioVerdict.Status.FAIL) + run.aborted(),
             run.count(ScenarioVerdict.Status.ERROR), run.count(ScenarioVerdict.Status.NOT_JUDGED), run.durationSeconds()));
         x.append("  <properties>\n");
         x.append("    <property name=\"runId\" value=\"").append(esc(run.runId())).append("\"/>\n");
         x.append("    <property name=\"backend\" value=\"").append(esc(run.backend())).append("\"/>\n");
         x.append("    <property name=\"seed\" value=\"").append(run.seed()).append("\"/>\n");
         x.append("    <property name=\"timeScale\" value=\"").append(run.timeScale()).append("\"/>\n");
+        // Aborted scenarios count as failures for CI; their <failure type="aborted"> tells them apart.
+        x.append("    <property name=\"aborted\" value=\"").append(run.aborted()).append("\"/>\n");
         x.append("  </properties>\n");
         for (RunSummary.ScenarioSummary s : run.scenarios()) {
             ScenarioVerdict v = s.verdict();
@@ -39,6 +41,9 @@ public final class JUnitReport {
                 x.append("    <skipped message=\"").append(esc("not judged: " + v.notJudged().get(0).measured()
                     + (v.scaleToJudge() == null ? "" : "; --time-scale " + v.scaleToJudge() + " judges them"))).append("\">")
                     .append(esc(notJudgedLines(v))).append("</skipped>\n");
+            } else if (v.status() == ScenarioVerdict.Status.ABORTED) {
+                x.append("    <failure message=\"").append(esc("ABORTED: " + v.errors().get(0).replaceFirst("^aborted: ", "")))
+                    .append("\" type=\"aborted\">").append(esc(String.join("\n", v.errors()))).append("</failure>\n");
             } else if (v.status() == ScenarioVerdict.Status.ERROR) {
                 x.append("    <error message=\"").append(esc(String.join("; ", v.errors()))).append("\" type=\"error\">")
                     .append(esc(String.join("\n", v.errors()))).append("</error>\n");

@@ -91,6 +91,7 @@ final class ConsoleStatus implements RunListener {
                 if (!r.judged()) notJudged.add(r);
                 else if (!r.ok()) failed.add(r);
             }
+            case RunEvent.ScenarioAborted e -> line(aborted(e));
             case RunEvent.Verdict v -> verdict(v);
             case RunEvent.LoadSecond w -> second(w);
             case RunEvent.Paused p -> {
@@ -117,10 +118,17 @@ final class ConsoleStatus implements RunListener {
         for (RunEvent.ExpectationResult r : notJudged) {
             b.append(String.format(Locale.ROOT, "%n        %s: expect %s: not judged: %s", r.position(), r.expectation(), r.notJudged()));
         }
-        for (String e : v.errors()) b.append("\n        error: ").append(e);
+        for (String e : v.errors()) b.append(e.startsWith("aborted: ") ? "\n        " : "\n        error: ").append(e);
         failed.clear();
         notJudged.clear();
         line(b.toString());
+    }
+
+    /** The stop of a scenario by its own gate or abort condition, with how long taking the faults off took. */
+    private String aborted(RunEvent.ScenarioAborted e) {
+        String took = e.faultsRemovedMs() == null ? "before any fault"
+            : String.format(Locale.ROOT, "faults off %.2f s after it was measured", (e.faultsRemovedMs() - e.conditionMs()) / 1000);
+        return String.format(Locale.ROOT, "[%s]   ! aborted by %s %s: %s (%s)", clock(e.actualMs()), e.by(), e.condition(), e.measured(), took);
     }
 
     private void second(RunEvent.LoadSecond w) {

@@ -17,6 +17,10 @@ import io.chaosplaybooks.runtime.journal.Journal;
 import io.chaosplaybooks.runtime.load.ServerEndpoint;
 import io.chaosplaybooks.runtime.metrics.MetricsServer;
 import io.chaosplaybooks.runtime.metrics.ScenarioMetrics;
+import io.chaosplaybooks.runtime.probe.ProbeJudge;
+import io.chaosplaybooks.runtime.probe.ProbeSamples;
+import io.chaosplaybooks.runtime.probe.ScenarioGuard;
+import io.chaosplaybooks.runtime.probe.ScenarioProbes;
 import io.chaosplaybooks.runtime.report.RunSummary;
 import io.chaosplaybooks.runtime.verdict.ExpectationJudge;
 import io.chaosplaybooks.runtime.verdict.LoadSecond;
@@ -24,6 +28,7 @@ import io.chaosplaybooks.runtime.verdict.Observations;
 import io.chaosplaybooks.runtime.verdict.ScenarioVerdict;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +111,9 @@ public final class PlaybookRunner {
             runStart = env.originNanos();
             backendName = env.backend().name();
             stop.stage("metrics");
+            URI prometheus = ScenarioProbes.prometheus(o.prometheus(), playbook.prometheus());
+            List<String> unaskable = ScenarioProbes.withoutPrometheus(scenarios, prometheus);
+            if (!unaskable.isEmpty()) throw new RunException(String.join("\n", unaskable));
             List<String> inexpressible = FaultBackend.inexpressible(env.backend(), scenarios);
             if (!inexpressible.isEmpty()) {
                 throw new RunException("faults the " + env.backend().name() + " backend cannot run as written (run them on the embedded "
@@ -124,7 +132,7 @@ public final class PlaybookRunner {
                     out.events.on(new RunEvent.RunEnd(true, now));
                     throw s;
                 }
-                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results, stop, pause, timelines);
+                interrupted = scenarios(env, playbook.load(), out.events, scenarios, o, results, stop, pause, timelines, prometheus);
             } finally {
                 // Cleanup must finish even if the thread was interrupted: the flag is clear while closing, set again after.
                 flagged = Thread.interrupted();
@@ -253,19 +261,23 @@ public final class PlaybookRunner {
     /** The scenarios, in order, each on its own deadlines, as many times as asked; true when interrupted. */
     private static boolean scenarios(RunEnvironment env, io.chaosplaybooks.dsl.plan.LoadProfile load, RunListener events, List<Scenario> scenarios,
                                      RunOptions o, List<RunSummary.ScenarioSummary> results, StopRequest stop, PauseRequest pause,
-                                     TimelineSource timelines) {
+                                     TimelineSource timelines, URI prometheus) {
         ScenarioExecutor executor = new ScenarioExecutor(Clock.SYSTEM, env.backend(), env.resolver(), events, env.originNanos());
         if (pause != null) executor = executor.pausable(pause);
+        ProbeSamples samples = new ProbeSamples();
         ExpectationJudge judge = new ExpectationJudge(env.observations(), env.resolver(), load, o.timeScale(),
-            env.serverNames().size());
+            env.serverNames().size()).withProbes(new ProbeJudge(samples, env.originNanos()));
         for (int iteration = 1; o.iterations() == 0 || iteration <= o.iterations(); iteration++) {
             for (Scenario s : scenarios) {
                 // A little ahead, so the scenario's first deadline is not already behind when its plan is
                 // built; more for the run's first, whose code has not run yet (loaded, interpreted).
                 long start = System.nanoTime() + (results.isEmpty() ? FIRST_START_MARGIN_NANOS : START_MARGIN_NANOS);
-                ScenarioExecutor.Outcome outcome = executor.run(s, timelines.timeline(s, o.timeScale()), start);
-                // Let the last second's window arrive before judging.
-                if (!outcome.interrupted()) sleepQuietly(1100);
+                ScenarioExecutor.Outcome outcome;
+                try (ScenarioProbes probes = ScenarioProbes.start(s, prometheus, samples, events, env.originNanos())) {
+                    outcome = executor.run(s, timelines.timeline(s, o.timeScale()), start, ScenarioGuard.of(s, judge, env.observations(), samples));
+                    // Let the last second's window (and the probes' last answers) arrive before judging.
+                    if (!outcome.interrupted()) sleepQuietly(1100);
+                }
                 ScenarioVerdict v = withLostServers(judge.judge(s, outcome), env, outcome);
                 Map<String, Object> figures = figures(env.observations(), outcome);
                 for (ScenarioVerdict.Result r : v.results()) {
@@ -275,9 +287,18 @@ public final class PlaybookRunner {
                 events.on(new RunEvent.Verdict(s.name(), iteration, v.status().label(), v.errors(), figures));
                 results.add(new RunSummary.ScenarioSummary(v, (System.nanoTime() - start) / 1e9, figures));
                 if (outcome.interrupted() || Thread.currentThread().isInterrupted() || stop.requested()) return true;
+                if (failFast(o, s, v, events, env)) return false;
             }
         }
         return false;
+    }
+
+    /** With --fail-fast, a scenario that did not pass (failed, error, aborted) ends the run: said as a run-stopped event. */
+    private static boolean failFast(RunOptions o, Scenario s, ScenarioVerdict v, RunListener events, RunEnvironment env) {
+        if (!o.failFast() || v.status() == ScenarioVerdict.Status.PASS || v.status() == ScenarioVerdict.Status.NOT_JUDGED) return false;
+        events.on(new RunEvent.RunStopped("--fail-fast", "scenario '" + s.name() + "' ended " + v.status().shout()
+            + ": the rest of the run is skipped", RunEvent.ms(System.nanoTime(), env.originNanos())));
+        return true;
     }
 
     /** A server lost while the scenario ran (or before it, and still gone) makes its verdict an error that names it. */

@@ -18,15 +18,25 @@ import java.util.List;
  * @param runId       the run's id, chosen by the caller so it can be named before the run starts (null: a new one)
  * @param listeners   who else hears the run's events (a control registry, a server's live view, a comparison), beside
  *                    the metrics, the console and the journal
+ * @param prometheus  the Prometheus that {@code prometheus(...)} probes ask, over the playbook's own (null: the playbook's)
+ * @param failFast    stop the run after the first scenario that does not pass (failed, error, aborted)
  */
 public record RunOptions(URI toxiproxy, List<String> servers, long seed, double timeScale, ScenarioSelection selection,
                          int iterations, String metricsHost, int metricsPort, Path journal, boolean quiet,
-                         boolean terminal, PrintStream console, String runId, List<RunListener> listeners) {
+                         boolean terminal, PrintStream console, String runId, List<RunListener> listeners, URI prometheus,
+                         boolean failFast) {
     public RunOptions {
         servers = servers == null ? List.of() : List.copyOf(servers);
         if (selection == null) selection = ScenarioSelection.all();
         if (runId == null) runId = PlaybookRunner.newRunId();
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    }
+
+    public RunOptions(URI toxiproxy, List<String> servers, long seed, double timeScale, ScenarioSelection selection,
+                      int iterations, String metricsHost, int metricsPort, Path journal, boolean quiet,
+                      boolean terminal, PrintStream console, String runId, List<RunListener> listeners) {
+        this(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal, quiet, terminal,
+            console, runId, listeners, null, false);
     }
 
     public RunOptions(URI toxiproxy, List<String> servers, long seed, double timeScale, ScenarioSelection selection,
@@ -43,7 +53,7 @@ public record RunOptions(URI toxiproxy, List<String> servers, long seed, double 
 
     public RunOptions withRunId(String id) {
         return new RunOptions(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal,
-            quiet, terminal, console, id, listeners);
+            quiet, terminal, console, id, listeners, prometheus, failFast);
     }
 
     /** These options with {@code more} listeners added to the ones they have. */
@@ -51,6 +61,12 @@ public record RunOptions(URI toxiproxy, List<String> servers, long seed, double 
         List<RunListener> all = new java.util.ArrayList<>(listeners);
         all.addAll(more);
         return new RunOptions(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal,
-            quiet, terminal, console, runId, all);
+            quiet, terminal, console, runId, all, prometheus, failFast);
+    }
+
+    /** These options with a Prometheus for the probes (null: the playbook's) and, with {@code failFast}, a stop after the first scenario that does not pass. */
+    public RunOptions withProbes(URI prometheus, boolean failFast) {
+        return new RunOptions(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal,
+            quiet, terminal, console, runId, listeners, prometheus, failFast);
     }
 }

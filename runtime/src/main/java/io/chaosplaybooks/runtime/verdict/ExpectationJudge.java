@@ -7,6 +7,7 @@ import io.chaosplaybooks.dsl.plan.Units;
 import io.chaosplaybooks.runtime.exec.ActionPlan;
 import io.chaosplaybooks.runtime.exec.ScenarioExecutor;
 import io.chaosplaybooks.runtime.exec.TargetResolver;
+import io.chaosplaybooks.runtime.probe.ProbeJudge;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -55,6 +56,8 @@ public final class ExpectationJudge {
     private final LoadProfile load;
     private final double timeScale;
     private final int servers;
+    /** Judges probe expectations; null where no probe is asked (live sessions): they are then not judged. */
+    private final ProbeJudge probes;
 
     /** A judge for runs at the time scale 1 with no breaker rules (live sessions). */
     public ExpectationJudge(Observations seen, TargetResolver targets) {
@@ -67,27 +70,65 @@ public final class ExpectationJudge {
      * @param servers   how many servers the load spreads over
      */
     public ExpectationJudge(Observations seen, TargetResolver targets, LoadProfile load, double timeScale, int servers) {
+        this(seen, targets, load, timeScale, servers, null);
+    }
+
+    private ExpectationJudge(Observations seen, TargetResolver targets, LoadProfile load, double timeScale, int servers, ProbeJudge probes) {
         this.seen = seen;
         this.targets = targets;
         this.load = load;
         this.timeScale = timeScale;
         this.servers = Math.max(1, servers);
+        this.probes = probes;
+    }
+
+    /** This judge, judging probe expectations with {@code probes}. */
+    public ExpectationJudge withProbes(ProbeJudge probes) {
+        return new ExpectationJudge(seen, targets, load, timeScale, servers, probes);
     }
 
     public ScenarioVerdict judge(Scenario scenario, ScenarioExecutor.Outcome outcome) {
         List<ScenarioVerdict.Result> results = new ArrayList<>();
         for (Expectation e : scenario.expectations()) {
             String why = whyNotJudged(e, outcome.plan(), timeScale);
+            if (why == null) why = afterTheAbort(e, outcome);
             results.add(why == null ? judge(e, outcome) : ScenarioVerdict.Result.notJudged(e.describe(), expectedOf(e), why, e.pos().toString()));
         }
         List<String> errors = new ArrayList<>(outcome.errors());
         if (outcome.interrupted()) errors.add("interrupted");
-        return new ScenarioVerdict(scenario.name(), status(results, errors), results, errors,
-            results.stream().allMatch(ScenarioVerdict.Result::judged) ? null : scaleToJudge(scenario));
+        for (ScenarioVerdict.Result r : results) {
+            if (r.error()) errors.add(r.position() + ": expect " + r.expectation() + ": " + r.measured());
+        }
+        ScenarioVerdict.Status status = status(results, errors);
+        if (outcome.aborted() != null && status != ScenarioVerdict.Status.ERROR) {
+            status = ScenarioVerdict.Status.ABORTED;
+            errors.add(0, "aborted: " + outcome.aborted().describe());
+        }
+        return new ScenarioVerdict(scenario.name(), status, results, errors,
+            results.stream().allMatch(ScenarioVerdict.Result::judged) || outcome.aborted() != null ? null : scaleToJudge(scenario));
+    }
+
+    /** Why an expectation is not judged in a scenario that stopped before its windows began; null when it is judged. */
+    private static String afterTheAbort(Expectation e, ScenarioExecutor.Outcome o) {
+        if (o.aborted() == null || e.phase() == null && !(e instanceof Expectation.RecoveredWithin)) return null;
+        long stop = o.aborted().seenNanos();
+        List<ActionPlan.Window> ws = o.plan().windows(e.phase());
+        if (!ws.isEmpty() && ws.stream().anyMatch(w -> o.startNanos() + w.startNanos() < stop)) return null;
+        return "the scenario was aborted before " + (e.phase() == null ? "it" : "the " + e.phase() + " phase") + " (" + o.aborted().by() + ")";
+    }
+
+    /**
+     * One expectation judged now, on what has been measured so far, in a scenario that began at {@code startNanos}
+     * on {@code plan}: a gate before the first fault. Null when it cannot be judged at the run's time scale.
+     */
+    public ScenarioVerdict.Result judgeNow(Expectation e, ActionPlan plan, long startNanos) {
+        if (whyNotJudged(e, plan, timeScale) != null) return null;
+        return judge(e, new ScenarioExecutor.Outcome(plan, startNanos, List.of(), false));
     }
 
     static ScenarioVerdict.Status status(List<ScenarioVerdict.Result> results, List<String> errors) {
         if (!errors.isEmpty()) return ScenarioVerdict.Status.ERROR;
+        if (results.stream().anyMatch(ScenarioVerdict.Result::error)) return ScenarioVerdict.Status.ERROR;
         if (results.stream().anyMatch(r -> r.judgement() == ScenarioVerdict.Judgement.FAILED)) return ScenarioVerdict.Status.FAIL;
         if (!results.isEmpty() && results.stream().noneMatch(ScenarioVerdict.Result::judged)) return ScenarioVerdict.Status.NOT_JUDGED;
         return ScenarioVerdict.Status.PASS;
@@ -111,6 +152,8 @@ public final class ExpectationJudge {
             case Expectation.MetricBound m -> m.comparison().symbol() + " " + format(m.metric(), m.threshold());
             case Expectation.Breaker b -> b.condition().name().toLowerCase(Locale.ROOT).replace('_', ' ');
             case Expectation.RecoveredWithin r -> "within " + Units.format(r.within());
+            case Expectation.ProbeBound p -> ProbeJudge.expected(p);
+            case Expectation.ProbeContains p -> ProbeJudge.expected(p);
         };
     }
 
@@ -126,7 +169,19 @@ public final class ExpectationJudge {
                 case OPENED, STAYED_CLOSED -> tooFewCalls(b, plan, scale);
                 case CLOSED -> tooShortToClose(b, plan, scale);
             };
+            case Expectation.ProbeBound p -> probeNotJudged(p, plan, scale);
+            case Expectation.ProbeContains p -> probeNotJudged(p, plan, scale);
         };
+    }
+
+    /** A probe's expectation needs the probe (chaos run asks it) and a window as long as the probe's period. */
+    private String probeNotJudged(Expectation e, ActionPlan plan, double scale) {
+        if (probes == null) return "probes are asked only while chaos run runs a scenario";
+        long length = shortest(e.phase(), plan);
+        long every = e.probe().every().toNanos();
+        if (length < 0 || length >= every) return null;
+        return phaseName(e.phase()) + " lasts " + Units.format(Duration.ofNanos(length)) + at(scale)
+            + ", shorter than the " + Units.format(e.probe().every()) + " between the probe's answers";
     }
 
     /** The shortest window of the phase (the whole scenario when {@code phase} is null); -1 when there is none. */
@@ -204,6 +259,8 @@ public final class ExpectationJudge {
             case Expectation.MetricBound m -> metric(m, o, text, pos);
             case Expectation.Breaker b -> breaker(b, o, text, pos);
             case Expectation.RecoveredWithin r -> recovered(r, o, text, pos);
+            case Expectation.ProbeBound p -> probes.judge(p, windows(p.phase(), o));
+            case Expectation.ProbeContains p -> probes.judge(p, windows(p.phase(), o));
         };
     }
 

@@ -18,7 +18,9 @@ public record ScenarioVerdict(String scenario, Status status, List<Result> resul
     }
 
     public enum Status {
-        PASS, FAIL, ERROR, NOT_JUDGED;
+        PASS, FAIL, ERROR, NOT_JUDGED,
+        /** Stopped by its own gate ({@code require}) or abort condition ({@code abortWhen}); the reason is in {@code errors}. */
+        ABORTED;
 
         /** {@code pass}, {@code fail}, {@code error}, {@code not-judged}: the journal's and reports' word. */
         public String label() {
@@ -32,7 +34,9 @@ public record ScenarioVerdict(String scenario, Status status, List<Result> resul
     }
 
     /** What became of one expectation. */
-    public enum Judgement { HELD, FAILED, NOT_JUDGED }
+    public enum Judgement { HELD, FAILED, NOT_JUDGED,
+        /** Could not be judged because the measurement itself failed (a Prometheus query that errs or returns nothing). */
+        ERROR }
 
     /**
      * One expectation: what was expected, what was measured and whether it held; for one that was
@@ -47,6 +51,11 @@ public record ScenarioVerdict(String scenario, Status status, List<Result> resul
             return new Result(expectation, Judgement.NOT_JUDGED, expected, why, position);
         }
 
+        /** The measurement failed: {@code why} carries the source's own message. */
+        public static Result error(String expectation, String expected, String why, String position) {
+            return new Result(expectation, Judgement.ERROR, expected, why, position);
+        }
+
         /** Judged and held (in the JSON report as {@code ok}, as before the third state existed). */
         @JsonProperty("ok")
         public boolean ok() {
@@ -55,6 +64,12 @@ public record ScenarioVerdict(String scenario, Status status, List<Result> resul
 
         public boolean judged() {
             return judgement != Judgement.NOT_JUDGED;
+        }
+
+        /** The measurement failed (the expectation is an error, neither held nor failed). */
+        @JsonProperty("error")
+        public boolean error() {
+            return judgement == Judgement.ERROR;
         }
     }
 

@@ -33,6 +33,8 @@ class JournalTest {
             new RunEvent.Resumed("control API", 3500.0),
             new RunEvent.ServerLost("server-2", "127.0.0.1:11212", "connection refused", 3600.25),
             new RunEvent.LoadChanged("load { clients 20 }", 3700.5),
+            new RunEvent.ProbeSample("s", "http(\"http://127.0.0.1:8080/health\")", null, 200, 3.25, Map.of("ok", true), null, 3700.5),
+            new RunEvent.ScenarioAborted("s", "abortWhen", "errorRate > 50%", "measured 80.00%", "p.groovy:6:5", 4000.0, 4100.5, 4150.25),
             new RunEvent.ScenarioEnd("s", 10250.0, 10250.9),
             new RunEvent.ExpectationResult("s", 1, "errorRate < 1% during stabilize", true, "< 1.00%", "0.00%", "p.groovy:3:5"),
             new RunEvent.Verdict("s", 1, "pass", List.of(), Map.of("operations", 1000)),

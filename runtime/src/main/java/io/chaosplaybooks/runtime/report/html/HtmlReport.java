@@ -116,7 +116,7 @@ public final class HtmlReport {
                             .append(", measured <b>").append(esc(x.measured())).append("</b>")
                             .append(text(x.position()).isEmpty() ? "" : " <span class=\"pos\">" + esc(x.position()) + "</span>").append("</li>");
                     }
-                    for (String e : errors) b.append("<li class=\"error\">").append(esc(e)).append("</li>");
+                    for (String e : errors) b.append("<li class=\"").append(e.startsWith("aborted: ") ? "aborted" : "error").append("\">").append(esc(e)).append("</li>");
                     b.append("</ul>");
                 }
             }
@@ -131,17 +131,17 @@ public final class HtmlReport {
         if (n.runs() == 0) return;
         b.append("<h2>Scenario runs not drawn</h2>\n<p class=\"not-drawn\">The journal has ").append(n.runs())
             .append(" more scenario runs; the report draws the first ").append(j.scenarios().size()).append(" and counts the others here.</p>\n");
-        b.append("<table class=\"not-drawn\">\n<tr><th>scenario</th><th>runs</th><th>pass</th><th>fail</th><th>error</th><th>no verdict</th></tr>\n");
+        b.append("<table class=\"not-drawn\">\n<tr><th>scenario</th><th>runs</th><th>pass</th><th>fail</th><th>error</th><th>aborted</th><th>no verdict</th></tr>\n");
         for (Map.Entry<String, RunJournal.Counts> e : n.byName().entrySet()) counts(b, esc(e.getKey()), e.getValue());
         if (n.others().runs > 0) counts(b, "<i>" + esc("scenarios past the first " + RunJournal.NAMES + " names") + "</i>", n.others());
         b.append("</table>\n");
     }
 
     private static void counts(StringBuilder b, String name, RunJournal.Counts c) {
-        long judged = c.pass + c.fail + c.error + c.other;
+        long judged = c.pass + c.fail + c.error + c.aborted + c.other;
         b.append("<tr><td>").append(name).append("</td><td>").append(c.runs).append("</td><td class=\"status pass\">").append(c.pass)
             .append("</td><td class=\"status fail\">").append(c.fail).append("</td><td class=\"status error\">").append(c.error)
-            .append("</td><td>").append(Math.max(0, c.runs - judged)).append("</td></tr>\n");
+            .append("</td><td class=\"status aborted\">").append(c.aborted).append("</td><td>").append(Math.max(0, c.runs - judged)).append("</td></tr>\n");
     }
 
     private static void scenario(StringBuilder b, RunJournal j, RunJournal.ScenarioRun s, int index) {
@@ -254,6 +254,8 @@ public final class HtmlReport {
         .status.pass { color: #1e7a34; }
         .status.fail { color: #b3261e; }
         .status.error { color: #8a4b00; }
+        .status.aborted { color: #6a1b9a; }
+        li.aborted { color: #6a1b9a; }
         .status.none { color: #777; }
         li.failed, li.error { color: #b3261e; }
         li.held { color: #1e7a34; }

@@ -48,6 +48,7 @@ record RunJournal(RunEvent.RunStart runStart, RunEvent.RunEnd runEnd, List<Scena
         long pass;
         long fail;
         long error;
+        long aborted;
         long other;
 
         void verdict(String status) {
@@ -55,6 +56,7 @@ record RunJournal(RunEvent.RunStart runStart, RunEvent.RunEnd runEnd, List<Scena
                 case "pass" -> pass++;
                 case "fail" -> fail++;
                 case "error" -> error++;
+                case "aborted" -> aborted++;
                 default -> other++;
             }
         }
@@ -201,6 +203,8 @@ record RunJournal(RunEvent.RunStart runStart, RunEvent.RunEnd runEnd, List<Scena
                 case RunEvent.Resumed e -> { }
                 case RunEvent.ServerLost e -> { }
                 case RunEvent.LoadChanged e -> { }
+                case RunEvent.ProbeSample e -> { }
+                case RunEvent.ScenarioAborted e -> { }
             }
         }
 
