@@ -139,7 +139,7 @@ public final class LiveView implements RunListener {
                 by = s.by();
             }
             case RunEvent.RunEnd e -> {
-                state = e.interrupted() ? "stopped" : verdicts.contains("error") ? "error" : verdicts.contains("fail") ? "failed" : "passed";
+                state = e.interrupted() ? "stopped" : verdicts.contains("error") ? "error" : verdicts.contains("fail") || verdicts.contains("aborted") ? "failed" : "passed";
                 phase = null;
                 step = null;
                 inPhase = false;
@@ -148,6 +148,9 @@ public final class LiveView implements RunListener {
             case RunEvent.ExpectationResult x -> { }
             case RunEvent.ActionFailed a -> { }
             case RunEvent.ServerLost l -> { }
+            case RunEvent.LoadChanged l -> { }
+            case RunEvent.ProbeSample p -> { }
+            case RunEvent.ScenarioAborted a -> { }
         }
     }
 

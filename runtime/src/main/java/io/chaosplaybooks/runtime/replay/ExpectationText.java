@@ -114,6 +114,11 @@ final class ExpectationText {
                 case STAYED_CLOSED -> "stayedClosed";
             } + during(b.phase());
             case Expectation.RecoveredWithin r -> "recoveredWithin(" + PlaybookText.duration(r.within().toNanos() / 1e6) + ")";
+            // A probe's text is already as a playbook writes it, but for the phase's quotes.
+            case Expectation.ProbeBound p -> p.probe().describe() + p.reading().suffix() + " " + p.comparison().symbol() + " "
+                + (p.reading() == io.chaosplaybooks.dsl.plan.Probe.Reading.LATENCY ? io.chaosplaybooks.dsl.plan.Units.formatNumber(p.threshold()) + ".ms"
+                : io.chaosplaybooks.dsl.plan.Units.formatNumber(p.threshold())) + during(p.phase());
+            case Expectation.ProbeContains c -> c.probe().describe() + ".body.contains(" + PlaybookText.quoted(c.text()) + ")" + during(c.phase());
         };
     }
 

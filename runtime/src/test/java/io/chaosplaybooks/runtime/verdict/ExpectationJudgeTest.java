@@ -125,7 +125,7 @@ class ExpectationJudgeTest {
         }
         var targets = new TargetResolver(List.of("server-1"), 1);
         var pausedOutcome = new ScenarioExecutor.Outcome(ActionPlan.of(scenario, 1.0), 0, List.of(), List.of(), false,
-            List.of(new ScenarioExecutor.Paused(5 * S, 10 * S)));
+            List.of(new ScenarioExecutor.Paused(5 * S, 10 * S)), null);
         ScenarioVerdict v = new ExpectationJudge(seen, targets).judge(scenario, pausedOutcome);
         assertEquals(ScenarioVerdict.Status.PASS, v.status(), v.results().toString());
         assertEquals("0.00%", v.results().get(0).measured());
