@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Fires schedules at their due times. How to use it:
@@ -178,7 +179,7 @@ public final class Scheduler implements AutoCloseable {
             states.get(id).lastFire = now;
             persist();
         }
-        tell(fire);
+        tell(fire, false);
         return Optional.of(fire);
     }
 
@@ -205,26 +206,34 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- the loop ------------------------------------------------------------------------------
 
+    /** Below this the loop parks until the due time instead of waiting on the monitor, which wakes a tick late. */
+    private static final Duration FINAL_STRETCH = Duration.ofMillis(3);
+
     private void runLoop() {
         while (!closed) {
             fireDue();
+            Duration wait;
             synchronized (wakeUp) {
                 if (changed || closed) {
                     changed = false;
                     continue;
                 }
                 Instant next = earliestDue();
-                Duration wait = next == null ? LONGEST_WAIT : Duration.between(clock.instant(), next);
+                wait = next == null ? LONGEST_WAIT : Duration.between(clock.instant(), next);
                 if (wait.compareTo(LONGEST_WAIT) > 0) wait = LONGEST_WAIT;
                 if (wait.isNegative() || wait.isZero()) continue;
-                try {
-                    // Rounded up: waking a little after the due time fires it; a little before only loops.
-                    wakeUp.wait(wait.toMillis() + 1);
-                } catch (InterruptedException e) {
-                    return;
+                if (wait.compareTo(FINAL_STRETCH) > 0) {
+                    try {
+                        // Wakes a little early on purpose: the last stretch is parked precisely below.
+                        wakeUp.wait(wait.minus(FINAL_STRETCH).toMillis() + 1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    changed = false;
+                    continue;
                 }
-                changed = false;
             }
+            LockSupport.parkNanos(wait.toNanos());
         }
     }
 
@@ -292,16 +301,20 @@ public final class Scheduler implements AutoCloseable {
                     missed.add(new Missed(e, firstMissed, count));
                 }
             }
-            if (dirty) persist();
+            if (!dirty) return;
         }
+        // Told first, written after: the write costs milliseconds that would otherwise delay every fire.
+        for (Fire f : fires) tell(f, false);
         for (Missed m : missed) {
             try {
                 listener.missed(m.entry(), m.first(), m.count());
             } catch (RuntimeException ignored) {
-                // A listener that fails to record a miss does not stop the fires.
+                // A listener that fails to record a miss does not stop the scheduler.
             }
         }
-        for (Fire f : fires) tell(f);
+        synchronized (this) {
+            persist();
+        }
     }
 
     private Instant lastMissedBefore(Schedule s, Instant first, int count) {
@@ -314,7 +327,8 @@ public final class Scheduler implements AutoCloseable {
         return t;
     }
 
-    private void tell(Fire fire) {
+    /** Calls the listener and keeps what it threw; {@code write}: persist now (else the caller does). */
+    private void tell(Fire fire, boolean write) {
         String error = null;
         try {
             listener.fired(fire);
@@ -323,7 +337,7 @@ public final class Scheduler implements AutoCloseable {
         }
         synchronized (this) {
             ScheduleStore.State st = states.get(fire.entry().id());
-            if (st != null && entries.containsKey(fire.entry().id())) {
+            if (st != null && entries.containsKey(fire.entry().id()) && (write || !java.util.Objects.equals(st.lastError, error))) {
                 st.lastError = error;
                 persist();
             }
