@@ -1,6 +1,7 @@
 package io.chaosplaybooks.runtime.serve;
 
 import io.chaosplaybooks.dsl.LoadResult;
+import io.chaosplaybooks.runtime.control.ControlEndpoint;
 import io.chaosplaybooks.runtime.http.ApiServer;
 import io.chaosplaybooks.runtime.http.ServerSettings;
 import io.micrometer.core.instrument.Gauge;
@@ -47,13 +48,16 @@ public final class ChaosService implements AutoCloseable {
     private final PlaybookCatalog catalog;
     private final ScheduleBook schedules;
     private final ApiServer api;
+    private final ControlEndpoint control;
 
-    private ChaosService(RunIndex index, RunSupervisor runs, PlaybookCatalog catalog, ScheduleBook schedules, ApiServer api) {
+    private ChaosService(RunIndex index, RunSupervisor runs, PlaybookCatalog catalog, ScheduleBook schedules, ApiServer api,
+                         ControlEndpoint control) {
         this.index = index;
         this.runs = runs;
         this.catalog = catalog;
         this.schedules = schedules;
         this.api = api;
+        this.control = control;
     }
 
     /**
@@ -63,7 +67,8 @@ public final class ChaosService implements AutoCloseable {
      */
     public static ChaosService start(Settings s) throws IOException {
         RunIndex index = new RunIndex(s.stateDir(), s.keep(), s.log());
-        RunSupervisor runs = new RunSupervisor(index, s.maxConcurrent(), s.log());
+        ControlEndpoint control = register(s.log());
+        RunSupervisor runs = new RunSupervisor(index, s.maxConcurrent(), s.log(), control);
         java.util.concurrent.atomic.AtomicReference<PlaybookCatalog> catalogRef = new java.util.concurrent.atomic.AtomicReference<>();
         ServedSchedules schedules = new ServedSchedules(s.stateDir(), runs, index,
             file -> catalogRef.get() == null ? null : catalogRef.get().entry(file), s.timeScale(), s.log());
@@ -88,9 +93,23 @@ public final class ChaosService implements AutoCloseable {
         } catch (IOException e) {
             schedules.close();
             catalog.close();
+            if (control != null) control.close();
             throw e;
         }
-        return new ChaosService(index, runs, catalog, schedules, api);
+        return new ChaosService(index, runs, catalog, schedules, api, control);
+    }
+
+    /**
+     * This process in the machine's registry of runs ({@code chaos status}, {@code stop}, {@code pause}, {@code resume});
+     * a server that cannot register serves on without, saying why.
+     */
+    private static ControlEndpoint register(java.util.function.Consumer<String> log) {
+        try {
+            return ControlEndpoint.open("serve");
+        } catch (IOException | RuntimeException e) {
+            log.accept("runs of this server cannot be reached by chaos status/stop/pause: " + e.getMessage());
+            return null;
+        }
     }
 
     public int port() {
@@ -118,6 +137,7 @@ public final class ChaosService implements AutoCloseable {
         catalog.close();
         List<String> left = runs.stopAll(by);
         api.close();
+        if (control != null) control.close();
         return left;
     }
 

@@ -5,7 +5,10 @@ import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.ScenarioSelection;
 import io.chaosplaybooks.dsl.plan.ServerSpec;
 import io.chaosplaybooks.runtime.control.LiveStatus;
+import io.chaosplaybooks.runtime.control.ControlEndpoint;
 import io.chaosplaybooks.runtime.control.LiveView;
+import io.chaosplaybooks.runtime.control.LocalRun;
+import io.chaosplaybooks.runtime.exec.PauseRequest;
 import io.chaosplaybooks.runtime.exec.RunListener;
 import io.chaosplaybooks.runtime.metrics.ScenarioMetrics;
 import io.chaosplaybooks.runtime.report.JUnitReport;
@@ -45,25 +48,34 @@ import java.util.function.Consumer;
  *  start ─► busy? (max concurrent reached, or its servers in use) ─► recorded as skipped, with why
  *        └► running ─► journal, console.log ─► passed | failed | error | stopped ─► junit.xml, report.html
  * </pre>
- * A stop (the API, the server's own shutdown) is the run's {@link StopRequest} plus an interrupt of
- * its thread: the same path as Ctrl-C in {@code chaos run}, so the same cleanup.
+ * A stop (the API, {@code chaos stop}, the server's own shutdown) is the run's {@link StopRequest}, which
+ * interrupts its thread: the same path as Ctrl-C in {@code chaos run}, so the same cleanup. Each run is
+ * registered with the process's control endpoint (when there is one), so {@code chaos status}, {@code stop},
+ * {@code pause} and {@code resume} in another shell reach it as they reach a {@code chaos run}.
  */
 final class RunSupervisor {
     /** What to run and why. {@code due}: when a schedule was due (null when not scheduled). */
     record Request(Playbook playbook, Path file, List<String> scenarios, double timeScale, String trigger, Instant due) {}
 
-    private record Active(RunRecord record, Thread thread, StopRequest stop, LiveView live,
+    private record Active(RunRecord record, Thread thread, StopRequest stop, LiveView live, LocalRun control,
                           PrometheusMeterRegistry registry, Set<String> servers) {}
 
     private final RunIndex index;
     private final int maxConcurrent;
     private final Consumer<String> log;
     private final Map<String, Active> active = new LinkedHashMap<>();
+    /** Where other shells reach this process's runs, or null. */
+    private final ControlEndpoint control;
 
     RunSupervisor(RunIndex index, int maxConcurrent, Consumer<String> log) {
+        this(index, maxConcurrent, log, null);
+    }
+
+    RunSupervisor(RunIndex index, int maxConcurrent, Consumer<String> log, ControlEndpoint control) {
         this.index = index;
         this.maxConcurrent = maxConcurrent;
         this.log = log;
+        this.control = control;
     }
 
     /** Starts the run, or records it as skipped when it cannot start now; either way its record. */
@@ -84,11 +96,15 @@ final class RunSupervisor {
         RunRecord record = new RunRecord(id, r.playbook().name(), r.file().toString(), names, r.trigger(), "running",
             now, null, due, null, Map.of());
         StopRequest stop = new StopRequest();
+        PauseRequest pause = new PauseRequest();
         LiveView live = new LiveView(id, r.playbook().name());
+        LocalRun handle = new LocalRun(live, r.playbook().name(), stop, pause);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("run", id);
-        Thread thread = Thread.ofPlatform().name("chaos-serve-" + id).unstarted(() -> execute(record, r, stop, live, registry));
-        active.put(id, new Active(record, thread, stop, live, registry, servers));
+        Thread thread = Thread.ofPlatform().name("chaos-serve-" + id).unstarted(() -> execute(record, r, stop, pause, handle, live, registry));
+        stop.onRequest(thread::interrupt);
+        active.put(id, new Active(record, thread, stop, live, handle, registry, servers));
+        if (control != null) control.register(handle);
         index.put(record);
         log.accept("run " + id + " of " + r.playbook().name() + " " + names + " started (" + r.trigger() + ")");
         thread.start();
@@ -122,7 +138,8 @@ final class RunSupervisor {
         return null;
     }
 
-    private void execute(RunRecord record, Request r, StopRequest stop, LiveView live, PrometheusMeterRegistry registry) {
+    private void execute(RunRecord record, Request r, StopRequest stop, PauseRequest pause, LocalRun handle, LiveView live,
+                         PrometheusMeterRegistry registry) {
         Path dir = index.dirOf(record.id());
         Path journal = dir.resolve("journal.jsonl");
         String state;
@@ -137,7 +154,7 @@ final class RunSupervisor {
             RunOptions options = new RunOptions(null, List.of(), ThreadLocalRandom.current().nextLong() & 0xffff_ffffL, r.timeScale(),
                 new ScenarioSelection(r.scenarios(), List.of()), 1, "127.0.0.1", -1, journal, false, false, console, record.id(),
                 List.<RunListener>of(live, metrics));
-            PlaybookRunner.Result result = new PlaybookRunner(stop).run(r.playbook(), options);
+            PlaybookRunner.Result result = new PlaybookRunner(stop, pause).run(r.playbook(), options);
             RunSummary summary = result.summary();
             for (RunSummary.ScenarioSummary s : summary.scenarios()) verdicts.put(s.verdict().scenario(), s.verdict().status().label());
             JUnitReport.write(summary, dir.resolve("junit.xml"));
@@ -147,7 +164,7 @@ final class RunSupervisor {
             } else if (summary.count(ScenarioVerdict.Status.ERROR) > 0) {
                 state = "error";
                 reason = String.join("; ", summary.scenarios().stream().flatMap(s -> s.verdict().errors().stream()).toList());
-            } else if (summary.count(ScenarioVerdict.Status.FAIL) > 0) {
+            } else if (summary.count(ScenarioVerdict.Status.FAIL) > 0 || summary.aborted() > 0) {
                 state = "failed";
             } else {
                 state = "passed";
@@ -167,6 +184,8 @@ final class RunSupervisor {
             log.accept("run " + record.id() + " failed: " + e);
         } finally {
             if (console != null) console.close();
+            handle.finished();
+            if (control != null) control.unregister(record.id());
         }
         if (Files.exists(journal)) {
             try {
@@ -191,6 +210,32 @@ final class RunSupervisor {
         a.stop().request(by);
         a.thread().interrupt();
         return true;
+    }
+
+    /**
+     * Holds a running run's timeline (its faults stay on, or with {@code healFaults} come off until the resume).
+     * @return its live figures, or null when it is not running
+     * @throws io.chaosplaybooks.runtime.control.RunControl.Refused when it is paused already or ending
+     */
+    LiveStatus pause(String id, String by, boolean healFaults) throws InterruptedException {
+        LocalRun run;
+        synchronized (this) {
+            Active a = active.get(id);
+            if (a == null) return null;
+            run = a.control();
+        }
+        return run.pause(by, healFaults);
+    }
+
+    /** @throws io.chaosplaybooks.runtime.control.RunControl.Refused when it is not paused */
+    LiveStatus resume(String id, String by) {
+        LocalRun run;
+        synchronized (this) {
+            Active a = active.get(id);
+            if (a == null) return null;
+            run = a.control();
+        }
+        return run.resume(by);
     }
 
     /** Live figures of a running run, or null when it is not running. */

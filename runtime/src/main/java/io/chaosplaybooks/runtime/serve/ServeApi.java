@@ -67,8 +67,12 @@ final class ServeApi {
         r.route("POST", "/api/runs", this::startRun);
         r.route("GET", "/api/runs/{id}", req -> json(200, run(find(req.param("id")))));
         r.route("POST", "/api/runs/{id}/stop", this::stopRun);
+        r.route("POST", "/api/runs/{id}/pause", this::pauseRun);
+        r.route("POST", "/api/runs/{id}/resume", this::resumeRun);
         r.route("GET", "/api/runs/{id}/journal", req -> file(find(req.param("id")), "journal.jsonl", "application/x-ndjson; charset=utf-8"));
         r.route("GET", "/api/runs/{id}/report", req -> file(find(req.param("id")), "report.html", "text/html; charset=utf-8"));
+        // A pause or resume the run cannot take now (paused already, not paused, ending) is a conflict, said as such.
+        r.mapErrors(e -> e instanceof io.chaosplaybooks.runtime.control.RunControl.Refused ? new ApiError(409, e.getMessage()) : null);
         return r;
     }
 
@@ -173,6 +177,36 @@ final class ServeApi {
             throw new ApiError(409, "run " + r.id() + " is not running (it " + (r.state().equals("skipped") ? "was skipped" : "ended: " + r.state()) + ")");
         }
         return json(202, Map.of("id", r.id(), "stopping", true));
+    }
+
+    /** {@code POST /api/runs/{id}/pause}, optionally {@code {"healOnPause": true}}: the run's timeline stands still. */
+    private ApiReply pauseRun(ApiRequest req) throws IOException, InterruptedException {
+        RunRecord r = find(req.param("id"));
+        boolean heal = false;
+        String text = req.body() == null ? "" : req.bodyText().strip();
+        if (!text.isEmpty()) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new ApiError(400, "the body is not JSON: " + e.getOriginalMessage());
+            }
+            if (body == null || !body.isObject() || body.has("healOnPause") && !body.get("healOnPause").isBoolean()) {
+                throw new ApiError(400, "the body, when there is one, is {\"healOnPause\": true|false}");
+            }
+            heal = body.path("healOnPause").asBoolean(false);
+        }
+        LiveStatus live = r.running() ? runs.pause(r.id(), "the API (POST /api/runs/" + r.id() + "/pause)", heal) : null;
+        if (live == null) throw new ApiError(409, "run " + r.id() + " is not running");
+        return json(200, live);
+    }
+
+    /** {@code POST /api/runs/{id}/resume}: the paused run goes on, its remaining deadlines later by the time paused. */
+    private ApiReply resumeRun(ApiRequest req) throws IOException {
+        RunRecord r = find(req.param("id"));
+        LiveStatus live = r.running() ? runs.resume(r.id(), "the API (POST /api/runs/" + r.id() + "/resume)") : null;
+        if (live == null) throw new ApiError(409, "run " + r.id() + " is not running");
+        return json(200, live);
     }
 
     private ApiReply file(RunRecord r, String name, String type) throws IOException {

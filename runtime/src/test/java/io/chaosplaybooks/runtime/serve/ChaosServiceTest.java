@@ -175,6 +175,41 @@ class ChaosServiceTest {
     }
 
     @Test
+    void aRunIsPausedAndResumedThroughTheApiAndReachableFromOtherShellsThroughTheRegistry(@TempDir Path dir) throws Exception {
+        playbooks(dir);
+        ChaosService s = start(dir, null, 1);
+        String id = startRun(s, "long");
+        awaitRun(s, id, r -> "inject".equals(r.path("phase").asText()));
+        // chaos status, stop, pause and resume in another shell find the server's run as they find a chaos run.
+        var registry = io.chaosplaybooks.runtime.control.LocalRuns.here();
+        assertTrue(registry.runIds().contains(id), "registered: " + registry.runIds());
+        assertEquals(id, registry.locate(id).client().runs(false, Duration.ofSeconds(10)).stream()
+            .filter(l -> l.runId().equals(id)).findFirst().orElseThrow().runId());
+
+        assertEquals(400, call(s, "POST", "/api/runs/" + id + "/pause", "{\"healOnPause\": \"yes\"}").status());
+        Reply paused = call(s, "POST", "/api/runs/" + id + "/pause", "{\"healOnPause\": true}");
+        assertEquals(200, paused.status(), paused.text());
+        assertEquals("paused", paused.json().get("state").asText(), paused.text());
+        assertEquals(409, call(s, "POST", "/api/runs/" + id + "/pause", null).status(), "paused already");
+        JsonNode held = awaitRun(s, id, r -> r.get("faults").isEmpty());
+        assertEquals("paused", held.get("liveState").asText(), "heal on pause took the fault off: " + held);
+        Reply resumed = call(s, "POST", "/api/runs/" + id + "/resume", null);
+        assertEquals(200, resumed.status(), resumed.text());
+        assertEquals(409, call(s, "POST", "/api/runs/" + id + "/resume", null).status(), "not paused");
+        JsonNode again = awaitRun(s, id, r -> r.get("faults").size() == 1);
+        assertEquals("running", again.get("liveState").asText(), again.toString());
+
+        assertEquals(202, call(s, "POST", "/api/runs/" + id + "/stop", null).status());
+        JsonNode stopped = awaitRun(s, id, r -> !r.get("state").asText().equals("running"));
+        assertEquals("stopped", stopped.get("state").asText(), stopped.toString());
+        String journal = call(s, "GET", "/api/runs/" + id + "/journal", null).text();
+        assertTrue(journal.contains("\"paused\"") && journal.contains("\"resumed\""), "the journal has the pause and the resume");
+        assertEquals(409, call(s, "POST", "/api/runs/" + id + "/pause", null).status(), "ended: nothing to pause");
+        s.close();
+        assertFalse(io.chaosplaybooks.runtime.control.LocalRuns.here().runIds().contains(id), "unregistered at the end");
+    }
+
+    @Test
     void aPlaybookBrokenAndFixedWhileTheServerRunsIsShownWithItsProblemsThenRunsAgain(@TempDir Path dir) throws Exception {
         Path pb = playbooks(dir);
         ChaosService s = start(dir, null, 1);
