@@ -33,14 +33,14 @@ class ReplayIT {
         }
         """;
 
-    /** (fault, server, ms from the scenario's start) of each fault-applied and fault-removed, in order. */
+    /** (fault, server, ms from the scenario's planned start: its deadlines' origin) of each fault-applied and fault-removed, in order. */
     static List<Object[]> faults(Path journal) throws Exception {
         List<Object[]> out = new ArrayList<>();
         double start = 0;
         for (String line : Files.readAllLines(journal)) {
             JsonNode e = JSON.readTree(line);
             String type = e.path("event").asText();
-            if (type.equals("scenario-start")) start = e.path("actualMs").asDouble();
+            if (type.equals("scenario-start")) start = e.path("plannedMs").asDouble();
             if (type.equals("fault-applied") || type.equals("fault-removed")) {
                 out.add(new Object[] {type + " " + e.path("fault").asText() + " " + e.path("server").asText(), e.path("actualMs").asDouble() - start});
             }

@@ -60,8 +60,7 @@ public record RunComparison(RunFigures base, RunFigures next, List<String> unfai
                 if (!fits) throw new IllegalArgumentException("threshold " + part.trim() + ": " + metric + " does not take " + unit);
                 boolean relative = unit.equals("%") && !metric.equals("errorRate");
                 double amount = switch (unit) {
-                    case "%" -> metric.equals("errorRate") ? v / 100 : v / 100;
-                    case "pt" -> v / 100;
+                    case "%", "pt" -> v / 100;
                     case "s" -> v * 1000;
                     default -> v;
                 };
@@ -159,14 +158,9 @@ public record RunComparison(RunFigures base, RunFigures next, List<String> unfai
                 default -> a == 0 ? (d == 0 ? "0" : "new") : String.format(Locale.ROOT, "%+.0f%%", d / a * 100);
             };
             if (th != null) {
-                boolean latency = metric.equals("p50") || metric.equals("p99");
                 double worse = higherIsWorse ? d : -d;
-                boolean beyond;
-                if (th.relative()) {
-                    beyond = a > 0 && Math.abs(d) / a > th.amount() && (!latency || Math.abs(d) >= 1.0) && (latency || Math.abs(d) >= 1.0);
-                } else {
-                    beyond = Math.abs(d) > th.amount();
-                }
+                // A relative change must also be at least one unit (1 ms, 1 op/s): 0.2 ms to 0.3 ms is noise, not +50 %.
+                boolean beyond = th.relative() ? a > 0 && Math.abs(d) / a > th.amount() && Math.abs(d) >= 1.0 : Math.abs(d) > th.amount();
                 if (beyond) flag = worse > 0 ? Flag.REGRESSION : Flag.IMPROVEMENT;
             }
         }

@@ -55,17 +55,20 @@ public final class PlaybookText {
         sb.append("    scenario ").append(quoted(r.name())).append(" {\n");
         List<Phase> top = r.phases().stream().filter(p -> p.step() == null && !p.word().equals("step")).toList();
         List<RecordedFault> left = new ArrayList<>(r.faults());
-        double first = top.isEmpty() ? r.lengthMs() : top.get(0).atMs();
-        if (first / scale > ALIGNED_MS || top.isEmpty()) {
+        // Where each phase is written to begin: when it was due if it began about then (the executor's few ms of
+        // lag are not the playbook's), else when it began.
+        double[] at = new double[top.size() + 1];
+        for (int i = 0; i < top.size(); i++) {
+            Phase p = top.get(i);
+            at[i] = Math.abs(p.atMs() - p.plannedAtMs()) / scale <= ALIGNED_MS ? p.plannedAtMs() : p.atMs();
+        }
+        at[top.size()] = Math.max(top.isEmpty() ? 0 : at[top.size() - 1], r.lengthMs());
+        double first = top.isEmpty() ? r.lengthMs() : at[0];
+        if (first > 0 || top.isEmpty()) {
             segment(sb, "wait", 0, first, take(left, 0, top.isEmpty() ? Double.MAX_VALUE : first), scale);
         }
         for (int i = 0; i < top.size(); i++) {
-            Phase p = top.get(i);
-            double end = i + 1 < top.size() ? top.get(i + 1).atMs() : Math.max(p.atMs(), r.lengthMs());
-            List<RecordedFault> in = take(left, p.atMs(), i + 1 < top.size() ? end : Double.MAX_VALUE);
-            // A phase that lasted about its planned length is written with that length, not with the executor's few ms of lag.
-            double written = Math.abs(end - p.atMs() - p.lengthMs()) / scale <= ALIGNED_MS && p.lengthMs() > 0 ? p.atMs() + p.lengthMs() : end;
-            segment(sb, p.word(), p.atMs(), written, in, scale);
+            segment(sb, top.get(i).word(), at[i], at[i + 1], take(left, at[i], i + 1 < top.size() ? at[i + 1] : Double.MAX_VALUE), scale);
         }
         for (Expectation e : expectations) sb.append("        expect ").append(ExpectationText.written(e)).append('\n');
         sb.append("    }\n");

@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * What a journal says happened, as a timeline to play again: per scenario (the first time each ran)
- * its phases and each fault with the offsets, from the scenario's actual start, at which it went on
+ * its phases and each fault with the actual offsets, from the scenario's planned start, at which it went on
  * and came off, and the expectations judged. Load seconds are not kept.
  */
 public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScenario> scenarios, boolean interrupted, int loadChanges) {
@@ -28,7 +28,7 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
     }
 
     /**
-     * One scenario as it ran. Offsets are milliseconds from the scenario's actual start, as recorded
+     * One scenario as it ran. Offsets are milliseconds from the scenario's planned start (its deadlines' origin), as recorded
      * (at the run's time scale); {@code lengthMs} is its planned length.
      */
     public record RecordedScenario(String name, double startMs, double lengthMs, List<Phase> phases, List<RecordedFault> faults,
@@ -40,8 +40,8 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
         }
     }
 
-    /** A phase-start: its word, the step it is in (or null), when it began and its planned length. */
-    public record Phase(String word, String step, double atMs, double lengthMs) {}
+    /** A phase-start: its word, the step it is in (or null), when it began, its planned length and when it was due. */
+    public record Phase(String word, String step, double atMs, double lengthMs, double plannedAtMs) {}
 
     /** A fault on a server from {@code onMs} to {@code offMs} (NaN: it stayed until the scenario's end). */
     public record RecordedFault(String server, Fault fault, double onMs, double offMs) {}
@@ -72,9 +72,11 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
         for (RunEvent e : events) {
             if (e instanceof RunEvent.ScenarioStart s) {
                 if (current != null) throw truncated(file, "scenario " + current.name + " has no scenario-end");
-                current = new Building(s.scenario(), s.actualMs(), s.plannedMs());
+                // Offsets count from the scenario's planned start: the executor's deadlines do, in the run and in the replay,
+                // so a scenario that started late (a cold start, a loaded machine) does not shift its faults.
+                current = new Building(s.scenario(), s.plannedMs(), s.plannedMs());
             } else if (e instanceof RunEvent.PhaseStart p && current != null && p.scenario().equals(current.name)) {
-                current.phases.add(new Phase(p.phase(), p.step(), p.actualMs() - current.startMs, p.lengthMs()));
+                current.phases.add(new Phase(p.phase(), p.step(), p.actualMs() - current.startMs, p.lengthMs(), p.plannedMs() - current.startMs));
             } else if (e instanceof RunEvent.FaultApplied f && current != null) {
                 if (!servers.contains(f.server())) {
                     throw new ReplayException(file + ": fault-applied at " + f.actualMs() + " ms names server " + f.server()

@@ -83,10 +83,10 @@ class ReplayTest {
                 }
             }
         }
-        // The mid-phase partition of server-3: recorded 14290 - 11230 = 3060 ms into its scenario; at speed 2, 1530 ms.
+        // The mid-phase partition of server-3: recorded 14290 - 11200 = 3090 ms after its scenario's planned start; at speed 2, 1545 ms.
         List<Replay.FaultChange> mixed = replayed(Replay.of(run, 2, List.of()), Replay.of(run, 2, List.of()).playbook().scenarios().get(1),
             new VirtualClock());
-        assertEquals(1530, mixed.stream().filter(c -> c.on() && c.server().equals("server-3")).findFirst().orElseThrow().atMs(), 0.002);
+        assertEquals(1545, mixed.stream().filter(c -> c.on() && c.server().equals("server-3")).findFirst().orElseThrow().atMs(), 0.002);
     }
 
     @Test
@@ -95,10 +95,10 @@ class ReplayTest {
         Replay replay = Replay.of(run, 2, List.of());
         Scenario lat = replay.playbook().scenarios().get(0);
         ActionPlan plan = replay.timeline(lat, replay.timeScale());
-        // stabilize recorded at 0.5 ms from the scenario's start for 2500 ms: at speed 2, 0.25 ms for 1250 ms.
+        // stabilize recorded 2.5 ms after the scenario's planned start, for 2500 ms: at speed 2, 1.25 ms for 1250 ms.
         ActionPlan.Window w = plan.windows("stabilize").get(0);
-        assertEquals(250_000, w.startNanos());
-        assertEquals(1_250_250_000L, w.endNanos());
+        assertEquals(1_250_000, w.startNanos());
+        assertEquals(1_251_250_000L, w.endNanos());
         assertEquals(1, plan.windows("inject").size());
         assertEquals(List.of("errorRate < 1% during stabilize", "breaker(server(1)).opened during inject", "recoveredWithin(3 s)"),
             lat.expectations().stream().map(Expectation::describe).toList());
