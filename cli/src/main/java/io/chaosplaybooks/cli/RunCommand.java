@@ -189,15 +189,21 @@ final class RunCommand implements Callable<Integer> {
         PauseRequest pause = new PauseRequest();
         LiveView view = new LiveView(options.runId(), pb.name());
         LocalRun controlled = new LocalRun(view, pb.name(), stop, pause);
-        try (ControlEndpoint control = register(controlled)) {
+        // Registered from inside the job, so that a signal while the control API starts is already a stop (exit 130).
+        var control = new java.util.concurrent.atomic.AtomicReference<ControlEndpoint>();
+        try {
             PlaybookRunner.Result result;
             try {
-                result = Interruptible.run("chaos-run", () -> new PlaybookRunner(stop, pause).run(pb, options.withListeners(List.of(view))),
-                    console, stop);
+                result = Interruptible.run("chaos-run", () -> {
+                    control.set(register(controlled, stop));
+                    return new PlaybookRunner(stop, pause).run(pb, options.withListeners(List.of(view)));
+                }, console, stop);
             } finally {
                 controlled.finished();
             }
             return finish(result, console, journalFile);
+        } finally {
+            if (control.get() != null) control.get().close();
         }
     }
 
@@ -205,13 +211,14 @@ final class RunCommand implements Callable<Integer> {
      * Makes the run reachable from other shells ({@code chaos status}, {@code stop}, {@code pause}, {@code resume});
      * a run that cannot register goes on without (null), saying why.
      */
-    private static ControlEndpoint register(LocalRun run) {
+    private static ControlEndpoint register(LocalRun run, StopRequest stop) {
         try {
             ControlEndpoint control = ControlEndpoint.open("run");
             control.register(run);
             return control;
         } catch (java.io.IOException | RuntimeException e) {
-            System.err.println("chaos: this run cannot be reached by chaos status/stop/pause: " + e.getMessage());
+            // Stopped while starting it: the run's own message says so.
+            if (!stop.requested()) System.err.println("chaos: this run cannot be reached by chaos status/stop/pause: " + e.getMessage());
             return null;
         }
     }
