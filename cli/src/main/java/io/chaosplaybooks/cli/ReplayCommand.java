@@ -39,9 +39,10 @@ import java.util.concurrent.Callable;
         "Plays a recorded run (a journal of chaos run or chaos repl --journal) again.",
         "",
         "Each fault goes on and comes off at its recorded actual offset from its scenario's start, divided by",
-        "the speed, against servers started as chaos run would (or --servers), under the recorded load; the",
-        "recorded run's expectations are judged again. The replay is a run of its own: its journal's run-start",
-        "names the journal it replays. With --to-playbook, writes the recording as a playbook instead.",
+        "the speed, against servers started as chaos run would (or --servers), under the recorded load (a REPL",
+        "session's load changes at their offsets too); the recorded run's expectations are judged again. The",
+        "replay is a run of its own: its journal's run-start names the journal it replays. With --to-playbook,",
+        "writes the recording as a playbook instead.",
     },
     footer = {
         "",
@@ -185,6 +186,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (!quiet) {
             console.printf(Locale.ROOT, "Wrote %s: %d scenario%s from %s%n", toPlaybook, replay.playbook().scenarios().size(),
                 replay.playbook().scenarios().size() == 1 ? "" : "s", recording);
+            for (String note : PlaybookText.unwritten(replay)) console.println("  note: " + note);
         }
         return ExitCodes.OK;
     }

@@ -6,16 +6,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.chaosplaybooks.cli.ReportIT.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Record a run, replay it at another speed on the embedded engine, write it as a playbook, compare runs: all through bin/chaos. */
+/**
+ * Record a run (or a REPL session), replay it at another speed on the embedded engine, write it as a playbook, compare runs:
+ * all through bin/chaos.
+ */
 class ReplayIT {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -103,6 +110,67 @@ class ReplayIT {
         var unfair = chaos(dir, List.of(), "diff", "base.jsonl", "replay.jsonl");
         assertEquals(2, unfair.exit(), unfair.out());
         assertTrue(unfair.out().contains("different time scales"), unfair.out());
+    }
+
+    /** (load as written, ms from the scenario's planned start) of each load-changed, in order. */
+    static List<Object[]> loadChanges(Path journal) throws Exception {
+        List<Object[]> out = new ArrayList<>();
+        double start = 0;
+        for (String line : Files.readAllLines(journal)) {
+            JsonNode e = JSON.readTree(line);
+            String type = e.path("event").asText();
+            if (type.equals("scenario-start")) start = e.path("plannedMs").asDouble();
+            if (type.equals("load-changed")) out.add(new Object[] {e.path("load").asText(), e.path("actualMs").asDouble() - start});
+        }
+        return out;
+    }
+
+    @Test
+    void aRecordedReplSessionReplaysItsLoadChangeAtItsTime(@TempDir Path dir) throws Exception {
+        Path console = dir.resolve("repl.txt");
+        Process p = ReplIT.start(dir, console, "--journal", "session.jsonl");
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("""
+                inject latency(20.ms) on server(1) for 1.s
+                wait 2.s
+                load { clients 3 }
+                wait 2.s
+                """.getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the session ends at the end of its input");
+        assertEquals(0, p.exitValue(), Files.readString(console));
+        List<Object[]> recorded = loadChanges(dir.resolve("session.jsonl"));
+        assertEquals(1, recorded.size(), Files.readString(dir.resolve("session.jsonl")));
+        assertEquals("load { clients 3 }", recorded.get(0)[0]);
+
+        var replay = chaos(dir, List.of(), "replay", "session.jsonl", "--journal", "replay.jsonl", "--metrics-port", "0");
+        assertTrue(replay.exit() == 0 || replay.exit() == 1, replay.out());
+        assertFalse(replay.out().contains("not replayed"), replay.out());
+        List<Object[]> replayed = loadChanges(dir.resolve("replay.jsonl"));
+        assertEquals(1, replayed.size(), Files.readString(dir.resolve("replay.jsonl")));
+        assertEquals("load { clients 3 }", replayed.get(0)[0]);
+        // Generous: the machine is shared; the recorded change came about 3 s (a wait of 2 s and its judging) into the session.
+        assertEquals((double) recorded.get(0)[1], (double) replayed.get(0)[1], 500.0, "offset of the load change");
+        String journal = Files.readString(dir.resolve("replay.jsonl"));
+        assertFalse(journal.contains("\"event\":\"action-failed\""), "the load engine restarted with the new profile:\n" + journal);
+        // Seconds of load were measured after the change: the new engine ran.
+        double changedAt = JSON.readTree(journal.lines().filter(l -> l.contains("\"event\":\"load-changed\"")).findFirst().orElseThrow())
+            .path("actualMs").asDouble();
+        assertTrue(journal.lines().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).anyMatch(e -> e.path("event").asText().equals("load-second") && e.path("startMs").asDouble() > changedAt
+            && e.path("operations").asLong() > 0), journal);
+
+        // As a playbook: the load change is a comment line, and the console says so.
+        var written = chaos(dir, List.of(), "replay", "session.jsonl", "--to-playbook", "session.groovy");
+        assertEquals(0, written.exit(), written.out());
+        assertTrue(written.out().contains("1 load change made during the recording is written as comment only"), written.out());
+        assertTrue(Files.readString(dir.resolve("session.groovy")).contains("the load was changed to load { clients 3 }"));
+        assertEquals(0, chaos(dir, List.of(), "validate", "session.groovy").exit());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.chaosplaybooks.runtime.exec;
 
 import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.dsl.plan.Step;
 import io.chaosplaybooks.dsl.plan.Target;
@@ -41,6 +42,12 @@ public final class ActionPlan {
 
     /** Every fault of the scenario comes off: before stabilize and before recover. */
     public record Reset(long offsetNanos, String reason) implements Action {}
+
+    /**
+     * The load changes to {@code load}: only a recorded timeline has these (a REPL session's load changed by hand);
+     * a playbook's load stays as written for the whole run.
+     */
+    public record LoadChange(long offsetNanos, LoadProfile load) implements Action {}
 
     /** The scenario's planned end. */
     public record End(long offsetNanos) implements Action {}

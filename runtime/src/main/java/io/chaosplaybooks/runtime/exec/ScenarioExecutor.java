@@ -1,6 +1,7 @@
 package io.chaosplaybooks.runtime.exec;
 
 import io.chaosplaybooks.dsl.plan.Fault;
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.dsl.plan.Scenario;
 import io.chaosplaybooks.runtime.events.RunEvent;
 
@@ -134,25 +135,38 @@ public final class ScenarioExecutor {
     private final RunListener listener;
     private final long originNanos;
     private final PauseRequest pause;
+    private final LoadSwitch load;
+
+    /** Puts a new load profile in place of the running one: the run's load engine, restarted (a replay's load changes). */
+    @FunctionalInterface
+    public interface LoadSwitch {
+        void change(LoadProfile load) throws Exception;
+    }
 
     /** Events carry times in milliseconds from {@code originNanos} on {@code clock}: the run's start. */
     public ScenarioExecutor(Clock clock, FaultBackend backend, TargetResolver targets, RunListener listener, long originNanos) {
-        this(clock, backend, targets, listener, originNanos, null);
+        this(clock, backend, targets, listener, originNanos, null, null);
     }
 
     private ScenarioExecutor(Clock clock, FaultBackend backend, TargetResolver targets, RunListener listener, long originNanos,
-                             PauseRequest pause) {
+                             PauseRequest pause, LoadSwitch load) {
         this.clock = clock;
         this.backend = backend;
         this.targets = targets;
         this.listener = listener;
         this.originNanos = originNanos;
         this.pause = pause;
+        this.load = load;
     }
 
     /** This executor, holding its timeline whenever {@code pause} asks it to. */
     public ScenarioExecutor pausable(PauseRequest pause) {
-        return new ScenarioExecutor(clock, backend, targets, listener, originNanos, pause);
+        return new ScenarioExecutor(clock, backend, targets, listener, originNanos, pause, load);
+    }
+
+    /** This executor, changing the load through {@code load} when a timeline says so (without it, a load change is an error). */
+    public ScenarioExecutor loadChanges(LoadSwitch load) {
+        return new ScenarioExecutor(clock, backend, targets, listener, originNanos, pause, load);
     }
 
     private double ms(long nanos) {
@@ -375,7 +389,31 @@ public final class ScenarioExecutor {
                 }
                 active.clear();
             }
+            case ActionPlan.LoadChange l -> changeLoad(scenario, l, errors, events);
             case ActionPlan.End e -> { }
+        }
+    }
+
+    /**
+     * Said when the change begins (the new engine's first second is measured before this returns, so later
+     * actions due within that second are late by it); a load that cannot start is an error, the timeline goes on.
+     */
+    private void changeLoad(String scenario, ActionPlan.LoadChange l, List<String> errors, RunListener events) {
+        events.on(new RunEvent.LoadChanged(l.load().written(), now()));
+        // Heard before the new engine's seconds, which reach the listeners directly.
+        if (events instanceof HeldEvents held) held.release();
+        try {
+            if (load == null) throw new IllegalStateException("this run cannot change its load");
+            load.change(l.load());
+        } catch (Exception e) {
+            // A stop during the restart: the next action's check ends the scenario; it is no failure of the change.
+            if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            String what = "change the load to " + (l.load().written().isEmpty() ? "the defaults" : l.load().written()) + ": " + e.getMessage();
+            errors.add(what);
+            events.on(new RunEvent.ActionFailed(scenario, what, now()));
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.Map;
  * A recording written as a playbook: each recorded scenario's phases in order, and its faults at
  * their recorded times, in the playbook's own time (recorded milliseconds / the recorded time scale).
  * An inject phase whose faults all went on at its start and came off at its end is one {@code inject};
- * otherwise each fault is a branch of a {@code parallel} that starts it after its delay.
+ * otherwise each fault is a branch of a {@code parallel} that starts it after its delay. A load changed mid-scenario
+ * (by hand, in the REPL) has no playbook form: it is a comment line at the end of its scenario's steps.
  */
 public final class PlaybookText {
     /** How far (ms, in the playbook's time) a fault may be from its phase's edges and still count as the phase's. */
@@ -70,8 +71,26 @@ public final class PlaybookText {
         for (int i = 0; i < top.size(); i++) {
             segment(sb, top.get(i).word(), at[i], at[i + 1], take(left, at[i], i + 1 < top.size() ? at[i + 1] : Double.MAX_VALUE), scale);
         }
+        loadChanges(sb, r, scale);
         for (Expectation e : expectations) sb.append("        expect ").append(ExpectationText.written(e)).append('\n');
         sb.append("    }\n");
+    }
+
+    /** A playbook has one load for the whole run: a load changed by hand mid-scenario is said, not dropped, in a comment. */
+    private static void loadChanges(StringBuilder sb, RecordedScenario r, double scale) {
+        for (RecordedRun.RecordedLoad l : r.loads()) {
+            sb.append("        // ").append(duration(l.atMs() / scale)).append(" in, the load was changed to ")
+                .append(l.written().isBlank() ? "the defaults" : l.written())
+                .append(": a playbook cannot change its load mid-scenario (chaos replay of the journal does)\n");
+        }
+    }
+
+    /** What the playbook cannot say, for the console: the load changes it has as comments only; empty when none. */
+    public static List<String> unwritten(Replay replay) {
+        int n = replay.recorded().scenarios().stream().mapToInt(s -> s.loads().size()).sum();
+        if (n == 0) return List.of();
+        return List.of(n + " load change" + (n == 1 ? "" : "s") + " made during the recording " + (n == 1 ? "is" : "are")
+            + " written as comment" + (n == 1 ? "" : "s") + " only: a playbook cannot change its load mid-scenario (chaos replay of the journal does)");
     }
 
     /** The faults that went on in [from, to), taken out of {@code left}; a fault a few ms early counts too. */

@@ -1,8 +1,11 @@
 package io.chaosplaybooks.runtime.replay;
 
+import io.chaosplaybooks.dsl.LoadResult;
+import io.chaosplaybooks.dsl.PlaybookLoader;
 import io.chaosplaybooks.dsl.plan.Direction;
 import io.chaosplaybooks.dsl.plan.Fault;
 import io.chaosplaybooks.dsl.plan.FaultType;
+import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.runtime.events.RunEvent;
 import io.chaosplaybooks.runtime.journal.Journal;
 import io.chaosplaybooks.runtime.journal.JournalException;
@@ -20,9 +23,10 @@ import java.util.Set;
 /**
  * What a journal says happened, as a timeline to play again: per scenario (the first time each ran)
  * its phases and each fault with the actual offsets, from the scenario's planned start, at which it went on
- * and came off, and the expectations judged. Load seconds are not kept.
+ * and came off, the load changes made by hand (a REPL session's), and the expectations judged. Load seconds are not kept.
  */
-public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScenario> scenarios, boolean interrupted, int loadChanges) {
+public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScenario> scenarios, boolean interrupted,
+                          int loadChangesOutsideScenarios) {
     public RecordedRun {
         scenarios = List.copyOf(scenarios);
     }
@@ -32,16 +36,20 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
      * (at the run's time scale); {@code lengthMs} is its planned length.
      */
     public record RecordedScenario(String name, double startMs, double lengthMs, List<Phase> phases, List<RecordedFault> faults,
-                                   List<RunEvent.ExpectationResult> expectations, String status) {
+                                   List<RunEvent.ExpectationResult> expectations, String status, List<RecordedLoad> loads) {
         public RecordedScenario {
             phases = List.copyOf(phases);
             faults = List.copyOf(faults);
+            loads = List.copyOf(loads);
             expectations = List.copyOf(expectations);
         }
     }
 
     /** A phase-start: its word, the step it is in (or null), when it began, its planned length and when it was due. */
     public record Phase(String word, String step, double atMs, double lengthMs, double plannedAtMs) {}
+
+    /** The load changed by hand to {@code load} ({@code written}: as the journal has it) at {@code atMs}. */
+    public record RecordedLoad(LoadProfile load, String written, double atMs) {}
 
     /** A fault on a server from {@code onMs} to {@code offMs} (NaN: it stayed until the scenario's end). */
     public record RecordedFault(String server, Fault fault, double onMs, double offMs) {}
@@ -93,6 +101,9 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
                 expectations.computeIfAbsent(x.scenario(), k -> new ArrayList<>()).add(x);
             } else if (e instanceof RunEvent.Verdict v && v.iteration() <= 1) {
                 statuses.putIfAbsent(v.scenario(), v.status());
+            } else if (e instanceof RunEvent.LoadChanged l && current != null) {
+                current.loads.add(new RecordedLoad(load(file, "load-changed at " + l.actualMs() + " ms", l.load()), l.load(),
+                    l.actualMs() - current.startMs));
             } else if (e instanceof RunEvent.LoadChanged) {
                 loadChanges++;
             } else if (e instanceof RunEvent.RunEnd end) {
@@ -114,6 +125,14 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
         return new ReplayException(file + ": the journal is cut short (" + what + "); a run that ended, even by Ctrl-C, ends with run-end");
     }
 
+    /** A load as a journal writes it ({@code load { clients 8 }}; blank: the defaults), read back; {@code what} names the line. */
+    static LoadProfile load(Path file, String what, String written) throws ReplayException {
+        if (written == null || written.isBlank()) return LoadProfile.defaults(null);
+        LoadResult r = new PlaybookLoader(List.of()).loadText(file + " (" + what + ")", "playbook \"load\" {\n" + written + "\n}\n");
+        if (!r.ok()) throw new ReplayException(file + ": the load of its " + what + " does not read: " + r.formatProblems().strip());
+        return r.playbook().load();
+    }
+
     /** The faults a journal line describes, back as a plan fault (the position is the journal's). */
     static Fault fault(RunEvent.FaultApplied f, Path file) throws ReplayException {
         FaultType type = Arrays.stream(FaultType.values()).filter(t -> t.word().equals(f.type())).findFirst()
@@ -129,6 +148,7 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
         final List<Phase> phases = new ArrayList<>();
         final List<RunEvent.FaultApplied> on = new ArrayList<>();
         final List<RunEvent.FaultRemoved> off = new ArrayList<>();
+        final List<RecordedLoad> loads = new ArrayList<>();
         double endPlanned;
 
         Building(String name, double startMs, double plannedStartMs) {
@@ -149,7 +169,7 @@ public record RecordedRun(Path file, RunEvent.RunStart start, List<RecordedScena
                 faults.add(new RecordedFault(f.server(), fault(f, file), f.actualMs() - startMs,
                     match == null ? Double.NaN : match.actualMs() - startMs));
             }
-            return new RecordedScenario(name, startMs, endPlanned - plannedStartMs, phases, faults, expectations, status);
+            return new RecordedScenario(name, startMs, endPlanned - plannedStartMs, phases, faults, expectations, status, loads);
         }
     }
 }

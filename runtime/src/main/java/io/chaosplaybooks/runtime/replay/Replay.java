@@ -14,6 +14,7 @@ import io.chaosplaybooks.runtime.exec.ActionPlan;
 import io.chaosplaybooks.runtime.exec.TimelineSource;
 import io.chaosplaybooks.runtime.replay.RecordedRun.Phase;
 import io.chaosplaybooks.runtime.replay.RecordedRun.RecordedFault;
+import io.chaosplaybooks.runtime.replay.RecordedRun.RecordedLoad;
 import io.chaosplaybooks.runtime.replay.RecordedRun.RecordedScenario;
 import io.chaosplaybooks.runtime.run.PlaybookRunner;
 
@@ -30,7 +31,7 @@ import java.util.Map;
  * a scenario per recorded scenario with the expectations of the recorded run) whose scenarios run on
  * timelines built from the journal, not from their steps:
  * <pre>
- *  journal ─► RecordedRun ─► per scenario: phase-starts, resets, each fault on/off at its recorded actual offset / speed
+ *  journal ─► RecordedRun ─► per scenario: phase-starts, resets, each fault on/off and load change at its recorded actual offset / speed
  *                         └► Playbook (servers, load, expectations) ─► PlaybookRunner(timelines) ─► a run of its own
  * </pre>
  * The scenarios' steps describe the recorded phases in the playbook's own time (before the recorded
@@ -63,9 +64,10 @@ public record Replay(RecordedRun recorded, Playbook playbook, double speed, doub
         if (!(speed > 0)) throw new ReplayException("--speed must be above 0, got " + speed);
         double recordedScale = start.timeScale() > 0 ? start.timeScale() : 1.0;
         List<String> notes = new ArrayList<>();
-        if (run.loadChanges() > 0) {
-            notes.add(run.loadChanges() + " load change" + (run.loadChanges() == 1 ? "" : "s") + " made during the recording "
-                + (run.loadChanges() == 1 ? "is" : "are") + " not replayed: the load at its start runs throughout");
+        int outside = run.loadChangesOutsideScenarios();
+        if (outside > 0) {
+            notes.add(outside + " load change" + (outside == 1 ? "" : "s") + " made between scenarios "
+                + (outside == 1 ? "is" : "are") + " not replayed: only a scenario's timeline is");
         }
         Playbook original = originalPlaybook(run, notes);
         LoadProfile load = load(run, original, notes);
@@ -127,6 +129,7 @@ public record Replay(RecordedRun recorded, Playbook playbook, double speed, doub
             if (!Double.isNaN(f.offMs())) actions.add(new ActionPlan.FaultOff(nanos(f.offMs(), speed), id));
             id++;
         }
+        for (RecordedLoad l : r.loads()) actions.add(new ActionPlan.LoadChange(nanos(l.atMs(), speed), l.load()));
         actions.add(new ActionPlan.End(length));
         return ActionPlan.of(actions, windows, length);
     }
@@ -209,10 +212,7 @@ public record Replay(RecordedRun recorded, Playbook playbook, double speed, doub
             notes.add("the journal does not record its load (written before run-start had it): the default load");
             return LoadProfile.defaults(null);
         }
-        if (written.isBlank()) return LoadProfile.defaults(null);
-        LoadResult r = new PlaybookLoader(List.of()).loadText(run.file() + " (run-start load)", "playbook \"load\" {\n" + written + "\n}\n");
-        if (!r.ok()) throw new ReplayException(run.file() + ": its run-start's load does not read: " + r.formatProblems().strip());
-        return r.playbook().load();
+        return RecordedRun.load(run.file(), "run-start", written);
     }
 
     /** The fault on/off offsets of a timeline, for tests and the bench: server, fault, milliseconds from the scenario's start. */

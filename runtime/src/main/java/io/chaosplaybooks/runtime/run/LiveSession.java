@@ -147,7 +147,7 @@ public final class LiveSession implements AutoCloseable {
                 new RunEnvironment.Settings(config.serverAddresses(), config.seed(), config.backends(), config.console()));
             try {
                 if (recording != null) recordStart(e);
-                if (config.startLoad()) startLoad(e, load, true, recording);
+                if (config.startLoad()) startLoad(e, load, recording);
             } catch (RunException | RuntimeException failed) {
                 e.close();
                 throw failed;
@@ -157,9 +157,9 @@ public final class LiveSession implements AutoCloseable {
         }
     }
 
-    /** Starts the load; a restart does not pre-fill again (the keys are there, and faults may be on). */
-    private static void startLoad(RunEnvironment e, LoadProfile p, boolean prefill, RunListener recording) throws RunException {
-        e.startLoad(p.toBuilder().prefill(prefill).build(), recording == null ? event -> { } : recording);
+    /** Starts the load, pre-filled; a change later does not pre-fill again ({@link RunEnvironment#changeLoad}). */
+    private static void startLoad(RunEnvironment e, LoadProfile p, RunListener recording) throws RunException {
+        e.startLoad(p.toBuilder().prefill(true).build(), recording == null ? event -> { } : recording);
     }
 
     /**
@@ -198,9 +198,9 @@ public final class LiveSession implements AutoCloseable {
         synchronized (lock) {
             load = p;
             if (env == null) return; // used at start
-            env.stopLoad();
             if (recording != null) recording.on(new RunEvent.LoadChanged(p.written(), now()));
-            if (config.startLoad()) startLoad(env, p, false, recording);
+            if (config.startLoad()) env.changeLoad(p, recording == null ? event -> { } : recording);
+            else env.stopLoad();
         }
     }
 

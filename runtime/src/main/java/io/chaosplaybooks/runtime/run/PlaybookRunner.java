@@ -244,7 +244,12 @@ public final class PlaybookRunner {
 
     /** The playbook's load, bounded by the planned time plus a margin unless looping. */
     private static io.chaosplaybooks.dsl.plan.LoadProfile loadProfile(Playbook playbook, List<Scenario> scenarios, RunOptions o) {
-        var profile = playbook.load().timeScaled(o.timeScale());
+        return loadProfile(playbook.load(), scenarios, o);
+    }
+
+    private static io.chaosplaybooks.dsl.plan.LoadProfile loadProfile(io.chaosplaybooks.dsl.plan.LoadProfile load, List<Scenario> scenarios,
+                                                                      RunOptions o) {
+        var profile = load.timeScaled(o.timeScale());
         if (o.iterations() == 0) return profile;
         long nanos = Math.round(PlanTimeline.of(scenarios).total().toNanos() * o.timeScale()) * o.iterations();
         return profile.toBuilder().duration(Duration.ofNanos(nanos).plusSeconds(120)).build();
@@ -264,6 +269,7 @@ public final class PlaybookRunner {
                                      TimelineSource timelines, URI prometheus) {
         ScenarioExecutor executor = new ScenarioExecutor(Clock.SYSTEM, env.backend(), env.resolver(), events, env.originNanos());
         if (pause != null) executor = executor.pausable(pause);
+        executor = executor.loadChanges(changedLoad(env, scenarios, o, events));
         ProbeSamples samples = new ProbeSamples();
         ExpectationJudge judge = new ExpectationJudge(env.observations(), env.resolver(), load, o.timeScale(),
             env.serverNames().size()).withProbes(new ProbeJudge(samples, env.originNanos()));
@@ -291,6 +297,21 @@ public final class PlaybookRunner {
             }
         }
         return false;
+    }
+
+    /**
+     * A load change on a timeline (a replayed REPL session's) restarts the run's load engine with the new profile, scaled and
+     * bounded as the run's first; a run without built-in load ({@code load none}) has no engine to change.
+     */
+    private static ScenarioExecutor.LoadSwitch changedLoad(RunEnvironment env, List<Scenario> scenarios, RunOptions o, RunListener events) {
+        return load -> {
+            if (env.load() == null) return;
+            try {
+                env.changeLoad(loadProfile(load, scenarios, o), events);
+            } catch (StopRequested s) {
+                Thread.currentThread().interrupt(); // the executor stops the scenario as for any interrupt
+            }
+        };
     }
 
     /** With --fail-fast, a scenario that did not pass (failed, error, aborted) ends the run: said as a run-stopped event. */

@@ -394,6 +394,14 @@ public final class RunEnvironment implements AutoCloseable {
         }
     }
 
+    /**
+     * The load changed while it runs (by hand in the REPL, or a replay of that): the running engine stops and one with
+     * {@code profile} starts, without pre-filling again (the keys are there, and faults may be on).
+     */
+    public void changeLoad(LoadProfile profile, RunListener listener) throws RunException {
+        startLoad(profile.toBuilder().prefill(false).build(), listener);
+    }
+
     private static void awaitQuietly(CountDownLatch first) {
         try {
             first.await(5, TimeUnit.SECONDS);

@@ -52,6 +52,25 @@ final class RecordedJournals {
         return e;
     }
 
+    /**
+     * A {@code chaos repl --journal} session: latency on server-1 from 1000 to 3500 ms after the session's start, the load
+     * changed by hand to 8 clients at 2200 ms and to 2 clients with a 200 ms timeout at 4800 ms; the session ended at 7500 ms.
+     */
+    static List<RunEvent> replSession() {
+        List<RunEvent> e = new ArrayList<>();
+        e.add(new RunEvent.RunStart(RunEvent.SCHEMA, "chaos-bbbbbb", "2026-12-02T12:00:00Z", "repl", null, null, "embedded", 3, 1.0,
+            List.of("server-1", "server-2"), List.of("127.0.0.1:1", "127.0.0.1:2"), List.of("127.0.0.1:4", "127.0.0.1:5"), "STAND_IN",
+            List.of("repl-session"), "load { clients 4 }", null));
+        e.add(new RunEvent.ScenarioStart("repl-session", 500, 500));
+        e.add(RunEvent.FaultApplied.of("repl-session", "server-1", LATENCY, 1500, 1500));
+        e.add(new RunEvent.LoadChanged("load { clients 8 }", 2700));
+        e.add(RunEvent.FaultRemoved.of("repl-session", "server-1", LATENCY, "heal", 4000, 4000));
+        e.add(new RunEvent.LoadChanged("load { clients 2; timeout 200.ms }", 5300));
+        e.add(new RunEvent.ScenarioEnd("repl-session", 8000, 8000));
+        e.add(new RunEvent.RunEnd(false, 8000));
+        return e;
+    }
+
     static Path write(Path file, List<RunEvent> events) throws IOException {
         try (Journal j = new Journal(file)) {
             for (RunEvent e : events) j.on(e);

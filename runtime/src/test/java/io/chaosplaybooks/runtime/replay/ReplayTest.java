@@ -90,6 +90,68 @@ class ReplayTest {
     }
 
     @Test
+    void aReplSessionsLoadChangesAreReplayedAtTheirRecordedOffsetsDividedByTheSpeedAndJournaled() throws Exception {
+        RecordedRun run = RecordedRun.read(RecordedJournals.write(dir.resolve("session.jsonl"), RecordedJournals.replSession()));
+        assertEquals(0, run.loadChangesOutsideScenarios());
+        for (double speed : new double[] {1, 2}) {
+            Replay replay = Replay.of(run, speed, List.of());
+            assertTrue(replay.notes().stream().noneMatch(n -> n.contains("load")), replay.notes().toString());
+            assertEquals(4, replay.playbook().load().clients(), "the load at the session's start");
+            Scenario s = replay.playbook().scenarios().get(0);
+            VirtualClock clock = new VirtualClock();
+            List<RunEvent> events = new ArrayList<>();
+            List<double[]> switched = new ArrayList<>(); // {ms on the clock, clients, timeout ms}
+            long start = clock.nanos() + 5_000_000_000L;
+            var executor = new ScenarioExecutor(clock, new TakingBackend(), new TargetResolver(run.start().serverNames(), 1), events::add, 0)
+                .loadChanges(load -> switched.add(new double[] {clock.nanos() / 1e6, load.clients(), load.timeout().toMillis()}));
+            ScenarioExecutor.Outcome out = executor.run(s, replay.timeline(s, replay.timeScale()), start);
+            assertTrue(out.ok(), out.errors().toString());
+            double origin = start / 1e6;
+            // Recorded 2700 - 500 = 2200 ms and 5300 - 500 = 4800 ms after the session's start.
+            assertEquals(2, switched.size(), "speed " + speed);
+            assertEquals(2200 / speed, switched.get(0)[0] - origin, 0.002);
+            assertEquals(8, switched.get(0)[1]);
+            assertEquals(4800 / speed, switched.get(1)[0] - origin, 0.002);
+            assertEquals(2, switched.get(1)[1]);
+            assertEquals(200, switched.get(1)[2]);
+            List<RunEvent.LoadChanged> journaled = events.stream().filter(e -> e instanceof RunEvent.LoadChanged)
+                .map(e -> (RunEvent.LoadChanged) e).toList();
+            assertEquals(List.of("load { clients 8 }", "load { clients 2; timeout 200.ms }"), journaled.stream().map(RunEvent.LoadChanged::load).toList());
+            assertEquals(2200 / speed, journaled.get(0).actualMs() - origin, 0.002);
+            assertEquals(4800 / speed, journaled.get(1).actualMs() - origin, 0.002);
+            // In time order with the faults: latency on at 1000, load change, latency off at 3500, load change.
+            List<String> order = events.stream().filter(e -> e instanceof RunEvent.LoadChanged || e instanceof RunEvent.FaultApplied
+                || e instanceof RunEvent.FaultRemoved).map(e -> e.getClass().getSimpleName()).toList();
+            assertEquals(List.of("FaultApplied", "LoadChanged", "FaultRemoved", "LoadChanged"), order);
+        }
+    }
+
+    @Test
+    void aLoadChangeTheRunCannotMakeIsAnErrorNotASilentSkip() throws Exception {
+        RecordedRun run = RecordedRun.read(RecordedJournals.write(dir.resolve("session.jsonl"), RecordedJournals.replSession()));
+        Replay replay = Replay.of(run, 1, List.of());
+        Scenario s = replay.playbook().scenarios().get(0);
+        var executor = new ScenarioExecutor(new VirtualClock(), new TakingBackend(), new TargetResolver(run.start().serverNames(), 1),
+            e -> { }, 0).loadChanges(load -> { throw new IllegalStateException("the servers are gone"); });
+        ScenarioExecutor.Outcome out = executor.run(s, replay.timeline(s, replay.timeScale()), 1_000_000_000L);
+        assertEquals(2, out.errors().size(), out.errors().toString());
+        assertTrue(out.errors().get(0).contains("change the load to load { clients 8 }: the servers are gone"), out.errors().toString());
+    }
+
+    @Test
+    void toPlaybookSaysInACommentThatALoadChangeIsNotWritten() throws Exception {
+        RecordedRun run = RecordedRun.read(RecordedJournals.write(dir.resolve("session.jsonl"), RecordedJournals.replSession()));
+        Replay replay = Replay.of(run, 1, List.of());
+        String text = PlaybookText.of(replay);
+        LoadResult r = new PlaybookLoader(List.of()).loadText("session.groovy", text);
+        assertTrue(r.ok(), r.formatProblems() + "\n" + text);
+        assertTrue(text.contains("// 2200.ms in, the load was changed to load { clients 8 }: a playbook cannot change its load mid-scenario"), text);
+        assertTrue(text.contains("// 4800.ms in, the load was changed to load { clients 2; timeout 200.ms }"), text);
+        assertEquals(1, PlaybookText.unwritten(replay).size());
+        assertTrue(PlaybookText.unwritten(replay).get(0).startsWith("2 load changes made during the recording are written as comments only"));
+    }
+
+    @Test
     void phasesKeepTheirWindowsSoExpectationsAreJudgedAgain() throws Exception {
         RecordedRun run = RecordedRun.read(RecordedJournals.write(dir.resolve("run.jsonl"), RecordedJournals.twoScenarios()));
         Replay replay = Replay.of(run, 2, List.of());
