@@ -217,9 +217,18 @@ public final class ControlEndpoint implements AutoCloseable {
     private ApiReply pause(ApiRequest r) throws Exception {
         RunControl run = find(r);
         JsonNode body = body(r);
+        return ApiReply.json(200, withPid(run.pause(by(body), healOnPause(body))).toJson());
+    }
+
+    /** A pause request's {@code healOnPause} (false when absent); the body of {@code chaos serve}'s pause route too. */
+    public static boolean healOnPause(ApiRequest r) {
+        return healOnPause(body(r));
+    }
+
+    private static boolean healOnPause(JsonNode body) {
         JsonNode heal = body.get("healOnPause");
         if (heal != null && !heal.isBoolean()) throw new ApiError(400, "healOnPause must be true or false");
-        return ApiReply.json(200, withPid(run.pause(by(body), heal != null && heal.asBoolean())).toJson());
+        return heal != null && heal.asBoolean();
     }
 
     private ApiReply resume(ApiRequest r) {

@@ -182,20 +182,7 @@ final class ServeApi {
     /** {@code POST /api/runs/{id}/pause}, optionally {@code {"healOnPause": true}}: the run's timeline stands still. */
     private ApiReply pauseRun(ApiRequest req) throws IOException, InterruptedException {
         RunRecord r = find(req.param("id"));
-        boolean heal = false;
-        String text = req.body() == null ? "" : req.bodyText().strip();
-        if (!text.isEmpty()) {
-            JsonNode body;
-            try {
-                body = JSON.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw new ApiError(400, "the body is not JSON: " + e.getOriginalMessage());
-            }
-            if (body == null || !body.isObject() || body.has("healOnPause") && !body.get("healOnPause").isBoolean()) {
-                throw new ApiError(400, "the body, when there is one, is {\"healOnPause\": true|false}");
-            }
-            heal = body.path("healOnPause").asBoolean(false);
-        }
+        boolean heal = io.chaosplaybooks.runtime.control.ControlEndpoint.healOnPause(req);
         LiveStatus live = r.running() ? runs.pause(r.id(), "the API (POST /api/runs/" + r.id() + "/pause)", heal) : null;
         if (live == null) throw new ApiError(409, "run " + r.id() + " is not running");
         return json(200, live);
