@@ -3,6 +3,7 @@ package io.chaosplaybooks.dsl
 import groovy.transform.CompileStatic
 import io.chaosplaybooks.dsl.plan.SourcePos
 import org.codehaus.groovy.runtime.InvokerHelper
+import org.codehaus.groovy.runtime.ScriptBytecodeAdapter
 
 import java.nio.file.Files
 import java.nio.file.Path
@@ -33,7 +34,11 @@ final class CheckedCalls {
         }
         if (receiver == null && safe) return null
         check(self, receiver, n, line, col)
-        InvokerHelper.invokeMethod(receiver, n, args.toArray())
+        try {
+            InvokerHelper.invokeMethod(receiver, n, args.toArray())
+        } catch (GroovyRuntimeException e) {
+            throw ScriptBytecodeAdapter.unwrap(e) // as a dynamic call site would: the playbook sees the cause
+        }
     }
 
     static Object property(Object self, Object receiver, Object name, boolean safe, boolean spread, int line, int col) {
@@ -44,7 +49,22 @@ final class CheckedCalls {
         }
         if (receiver == null && safe) return null
         check(self, receiver, n, line, col)
-        InvokerHelper.getProperty(receiver, n)
+        try {
+            InvokerHelper.getProperty(receiver, n)
+        } catch (GroovyRuntimeException e) {
+            throw ScriptBytecodeAdapter.unwrap(e)
+        }
+    }
+
+    /** {@code __push} wrapped around every call (PlaybookAstCustomizer): where the call was written. */
+    static boolean push(Object self, int line, int col) {
+        if (self instanceof PlaybookScript) ((PlaybookScript) self).__push(line, col)
+        true
+    }
+
+    /** {@code __pop}: the call's value, after its position is taken off the stack. */
+    static Object pop(Object self, Object value) {
+        self instanceof PlaybookScript ? ((PlaybookScript) self).__pop(value) : value
     }
 
     static Object setProperty(Object self, Object receiver, Object name, Object value, int line, int col) {

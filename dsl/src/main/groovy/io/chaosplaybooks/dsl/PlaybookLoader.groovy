@@ -150,7 +150,8 @@ class PlaybookLoader {
         evaluation.sources[name] = text
         Class<?> type = compiled[text]
         if (type == null) {
-            def annotations = ForKeywordRewriter.annotations(text)
+            // An annotation needs an '@': text without one is not run through Groovy's lexer to look for them.
+            def annotations = text.indexOf('@') < 0 ? [] : ForKeywordRewriter.annotations(text)
             if (!annotations.isEmpty()) {
                 annotations.each { a ->
                     evaluation.problem(new SourcePos(name, a.line(), a.column()),

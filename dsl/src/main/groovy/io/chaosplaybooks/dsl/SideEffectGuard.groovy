@@ -147,10 +147,8 @@ class SideEffectGuard extends CompilationCustomizer {
         private void refuse(ASTNode node, String what) { SideEffectGuard.refuse(sourceUnit, node, what) }
 
         Statement tick(ASTNode at) {
-            def call = new StaticMethodCallExpression(CHECKED, 'tick', new ArgumentListExpression(
+            new ExpressionStatement(checked('tick', at,
                 VariableExpression.THIS_EXPRESSION, new ConstantExpression(at.lineNumber), new ConstantExpression(at.columnNumber)))
-            call.sourcePosition = at
-            new ExpressionStatement(call)
         }
 
         private Statement ticked(ASTNode loop, Statement body) {
@@ -293,12 +291,10 @@ class SideEffectGuard extends CompilationCustomizer {
                     checkMachinery(p.property, p.propertyAsString, p)
                     return new BinaryExpression(left, b.operation, transform(b.rightExpression)).tap { it.sourcePosition = b }
                 }
-                def call = new StaticMethodCallExpression(CHECKED, 'setProperty', new ArgumentListExpression(
+                return checked('setProperty', b,
                     VariableExpression.THIS_EXPRESSION, transform(p.objectExpression), transform(p.property), transform(b.rightExpression),
                     new ConstantExpression(p.property.lineNumber > 0 ? p.property.lineNumber : p.lineNumber),
-                    new ConstantExpression(p.property.lineNumber > 0 ? p.property.columnNumber : p.columnNumber)))
-                call.sourcePosition = b
-                return call
+                    new ConstantExpression(p.property.lineNumber > 0 ? p.property.columnNumber : p.columnNumber))
             }
             if (Types.ofType(op, Types.ASSIGNMENT_OPERATOR) && op != Types.ASSIGN && left instanceof PropertyExpression) {
                 refuse(b, "changing a property with ${b.operation.text}")
@@ -324,6 +320,9 @@ class SideEffectGuard extends CompilationCustomizer {
             }
             if (onThis) {
                 String name = call.methodAsString
+                // The position bookkeeping PlaybookAstCustomizer wraps around every call, compiled as plain calls.
+                if (name == '__push') return checked('push', call, [VariableExpression.THIS_EXPRESSION] + argumentsOf(call) as Expression[])
+                if (name == '__pop') return checked('pop', call, [VariableExpression.THIS_EXPRESSION] + argumentsOf(call) as Expression[])
                 if (!(name in INTERNAL)) checkMachinery(call.method, name, call)
                 return call.transformExpression(this)
             }
@@ -351,12 +350,29 @@ class SideEffectGuard extends CompilationCustomizer {
                 args << transform(a)
             }
             ASTNode at = call.method.lineNumber > 0 ? call.method : call
-            def checked = new StaticMethodCallExpression(CHECKED, 'call', new ArgumentListExpression(
+            checked('call', call,
                 VariableExpression.THIS_EXPRESSION, transform(receiver), transform(call.method),
                 new ConstantExpression(call.safe), new ConstantExpression(call.spreadSafe), new ListExpression(args),
-                new ConstantExpression(at.lineNumber), new ConstantExpression(at.columnNumber)))
-            checked.sourcePosition = call
-            checked
+                new ConstantExpression(at.lineNumber), new ConstantExpression(at.columnNumber))
+        }
+
+        private List<Expression> argumentsOf(MethodCallExpression call) {
+            ((TupleExpression) call.arguments).expressions.collect { transform(it) }
+        }
+
+        /**
+         * A call of {@link CheckedCalls}'s static {@code method}, compiled as a plain static call: a dynamic call
+         * site costs its first run a bootstrap and a method lookup, and these calls are most of a playbook's sites.
+         * (Only the compiler sets a method target: a playbook cannot name CheckedCalls, the guard refuses it.)
+         */
+        private static Expression checked(String method, ASTNode at, Expression... args) {
+            def target = CHECKED.getDeclaredMethods(method)
+            if (target.size() != 1) throw new IllegalStateException("CheckedCalls.${method}: expected one method, found ${target.size()}")
+            def call = new MethodCallExpression(new ClassExpression(CHECKED), method, new ArgumentListExpression(args))
+            call.methodTarget = target[0]
+            call.implicitThis = false
+            call.sourcePosition = at
+            call
         }
 
         private Expression transformProperty(PropertyExpression p) {
@@ -375,12 +391,10 @@ class SideEffectGuard extends CompilationCustomizer {
                 return p
             }
             ASTNode at = p.property.lineNumber > 0 ? p.property : p
-            def checked = new StaticMethodCallExpression(CHECKED, 'property', new ArgumentListExpression(
+            checked('property', p,
                 VariableExpression.THIS_EXPRESSION, transform(receiver), transform(p.property),
                 new ConstantExpression(p.safe), new ConstantExpression(p.spreadSafe),
-                new ConstantExpression(at.lineNumber), new ConstantExpression(at.columnNumber)))
-            checked.sourcePosition = p
-            checked
+                new ConstantExpression(at.lineNumber), new ConstantExpression(at.columnNumber))
         }
     }
 }

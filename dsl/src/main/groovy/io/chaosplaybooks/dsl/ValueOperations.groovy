@@ -145,11 +145,19 @@ final class ValueOperations {
         d.orElse(null)
     }
 
+    /**
+     * What a refusal says. Built only when something is refused, with plain concatenation: a GString made for
+     * every decision would start Groovy's string formatting, whose first use scans the class path (about a tenth
+     * of a validate's time on a good playbook).
+     */
+    private static String refused(String name, Class type) {
+        "'" + name + "' on " + describe(type)
+    }
+
     private static String decide(Object receiver, Class type, String name) {
-        String refused = "'${name}' on ${describe(type)}"
-        if (receiver instanceof Closure) return name in ['call', 'doCall', 'curry', 'rcurry', 'ncurry', 'memoize', 'getMaximumNumberOfParameters', 'getParameterTypes', 'maximumNumberOfParameters', 'parameterTypes'] ? null : refused
+        if (receiver instanceof Closure) return name in ['call', 'doCall', 'curry', 'rcurry', 'ncurry', 'memoize', 'getMaximumNumberOfParameters', 'getParameterTypes', 'maximumNumberOfParameters', 'parameterTypes'] ? null : refused(name, type)
         boolean dsl = isDslValue(type)
-        if (!dsl && !isValue(type)) return refused
+        if (!dsl && !isValue(type)) return refused(name, type)
         if (Map.isAssignableFrom(type)) return null // m.key reads an entry; methods of a map are value operations
         def methods = InvokerHelper.getMetaClass(type).respondsTo(receiver, name)
         if (methods.isEmpty()) methods = InvokerHelper.getMetaClass(type).respondsTo(receiver, getter(name))
@@ -158,7 +166,7 @@ final class ValueOperations {
             Class declaring = ((CachedClass) m.declaringClass).theClass
             if (dsl ? declaring.name.startsWith(DSL_PACKAGE) : (declaring != Object && declaring != GroovyObject)) return null
         }
-        ANY_OBJECT.contains(name) ? null : refused
+        ANY_OBJECT.contains(name) ? null : refused(name, type)
     }
 
     static String describe(Class type) {
