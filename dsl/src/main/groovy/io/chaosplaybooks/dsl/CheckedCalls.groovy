@@ -67,6 +67,11 @@ final class CheckedCalls {
         self instanceof PlaybookScript ? ((PlaybookScript) self).__pop(value) : value
     }
 
+    /** A playbook's {@code "...${v}..."} (see {@link PlaybookText}). */
+    static GString text(Object[] values, String[] strings) {
+        new PlaybookText(values, strings)
+    }
+
     static Object setProperty(Object self, Object receiver, Object name, Object value, int line, int col) {
         String n = String.valueOf(name)
         if (!(receiver instanceof Map)) {

@@ -107,7 +107,7 @@ class PlaybookContext {
      */
     void server(Map options, String name, String address) {
         if (serverCount != null) problem("use either 'servers N' or named 'server' lines, not both")
-        if (!(name ==~ /[A-Za-z0-9][A-Za-z0-9_.-]*/)) problem("a server name is a single word of letters, digits, '-', '_' or '.', got \"${name}\"")
+        if (!(Words.matches(name, /[A-Za-z0-9][A-Za-z0-9_.-]*/))) problem("a server name is a single word of letters, digits, '-', '_' or '.', got \"${name}\"")
         if (namedServers.any { it.name() == name }) problem("server '${name}' is named twice")
         if (address != null) checkHostPort('a server address', address, 1)
         def opts = ServerOptions.read(options, address, evaluation)
@@ -116,7 +116,7 @@ class PlaybookContext {
 
     /** A problem unless {@code text} is host:port with a port from {@code lowest} to 65535. */
     private void checkHostPort(String what, String text, int lowest) {
-        if (!(text ==~ ServerOptions.HOST_PORT)) {
+        if (!(Words.matches(text, ServerOptions.HOST_PORT))) {
             problem("${what} is host:port, such as 127.0.0.1:11211, got \"${text}\"")
         } else {
             int port = text.substring(text.lastIndexOf(':') + 1) as int
@@ -174,7 +174,7 @@ class PlaybookContext {
 
     /** A reusable block: {@code template("lossScenario") { String name, rate -> scenario(name) { ... } }}. */
     void template(String name, Closure body) {
-        if (!(name ==~ /[A-Za-z_][A-Za-z0-9_]*/)) {
+        if (!(Words.matches(name, /[A-Za-z_][A-Za-z0-9_]*/))) {
             problem("a template name is an identifier such as lossScenario, got \"${name}\"")
             return
         }
@@ -303,7 +303,7 @@ class PlaybookContext {
         if (servers.isEmpty()) {
             int n = serverCount ?: 3
             def at = serverCountPos ?: new SourcePos(file, 1, 1)
-            servers = (1..n).collect { new ServerSpec("server-${it}".toString(), null, at) }
+            servers = (1..n).collect { new ServerSpec("server-" + String.valueOf(it), null, at) }
         }
         def start = new SourcePos(file, 1, 1)
         // Without a load block, a playbook whose servers all face the user's application drives no load of its own.

@@ -267,7 +267,7 @@ class PlaybookLoader {
         Path dir = null
         if (spec.startsWith(STDLIB_PREFIX)) {
             String libName = spec.substring(STDLIB_PREFIX.length()).replaceFirst(/\.groovy$/, '')
-            def stream = libName ==~ /[A-Za-z0-9_-]+/ ? PlaybookLoader.getResourceAsStream(STDLIB_RESOURCE + libName + '.groovy') : null
+            def stream = Words.matches(libName, /[A-Za-z0-9_-]+/) ? PlaybookLoader.getResourceAsStream(STDLIB_RESOURCE + libName + '.groovy') : null
             if (stream == null) {
                 evaluation.problem(at, "no shipped library '${spec}'" + Words.didYouMean(libName, stdlibNames())
                     + "; the shipped libraries are: " + stdlibNames().collect { STDLIB_PREFIX + it }.join(', '))

@@ -38,7 +38,7 @@ class ScenarioContext extends StepsContext {
 
     void tags(String... words) {
         words.each { t ->
-            if (!(t ==~ /[A-Za-z0-9][A-Za-z0-9_.-]*/)) problem("a tag is a single word of letters, digits, '-', '_' or '.', got \"${t}\"")
+            if (!(Words.matches(t, /[A-Za-z0-9][A-Za-z0-9_.-]*/))) problem("a tag is a single word of letters, digits, '-', '_' or '.', got \"${t}\"")
             else if (tags.contains(t)) problem("tag '${t}' given twice")
             else tags << t
         }

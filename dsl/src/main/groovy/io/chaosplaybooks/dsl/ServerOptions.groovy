@@ -37,7 +37,7 @@ final class ServerOptions {
             String text = v.toString()
             switch (key) {
                 case 'listen':
-                    if (!(text ==~ HOST_PORT)) {
+                    if (!(Words.matches(text, HOST_PORT))) {
                         evaluation.problem("listen: is host:port on the proxy's host, such as 0.0.0.0:21211, got \"${text}\"")
                     } else {
                         int port = text.substring(text.lastIndexOf(':') + 1) as int
@@ -46,11 +46,11 @@ final class ServerOptions {
                     }
                     break
                 case 'toxiproxy':
-                    if (!(text ==~ API_URL)) evaluation.problem("toxiproxy: is the URL of a Toxiproxy API, such as http://10.0.0.5:8474, got \"${text}\"")
+                    if (!(Words.matches(text, API_URL))) evaluation.problem("toxiproxy: is the URL of a Toxiproxy API, such as http://10.0.0.5:8474, got \"${text}\"")
                     else o.toxiproxy = text.endsWith('/') ? text.substring(0, text.length() - 1) : text
                     break
                 default:
-                    if (!(text ==~ PROXY_NAME)) evaluation.problem("proxy: is the name of an existing proxy (letters, digits, '-', '_', '.'), got \"${text}\"")
+                    if (!(Words.matches(text, PROXY_NAME))) evaluation.problem("proxy: is the name of an existing proxy (letters, digits, '-', '_', '.'), got \"${text}\"")
                     else o.proxy = text
             }
         }

@@ -205,6 +205,11 @@ class SideEffectGuard extends CompilationCustomizer {
                 if (e.code instanceof BlockStatement) ((BlockStatement) e.code).statements.add(0, tick(e))
                 return e
             }
+            if (e instanceof GStringExpression) {
+                def g = (GStringExpression) e
+                return checked('text', g, new ArrayExpression(ClassHelper.OBJECT_TYPE, g.values.collect { transform(it) }),
+                    new ArrayExpression(ClassHelper.STRING_TYPE, g.strings.collect { (Expression) new ConstantExpression(it.value) }))
+            }
             if (e instanceof MethodPointerExpression) { refuse(e, 'a method pointer (.&)'); return e }
             if (e instanceof AttributeExpression) { refuse(e, 'a field read with .@'); return e }
             if (e instanceof MethodCallExpression) return transformCall((MethodCallExpression) e)

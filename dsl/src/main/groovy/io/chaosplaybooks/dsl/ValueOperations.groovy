@@ -87,7 +87,8 @@ final class ValueOperations {
 
     static boolean isDslValue(Class c) {
         String n = c.name
-        n.startsWith(DSL_PACKAGE) && !DSL_INTERNALS.contains(n) && !DSL_INTERNALS.contains(n.replaceFirst(/\$.*/, ''))
+        // A playbook's "text ${v}" is a PlaybookText: a string, not one of the language's values.
+        !GString.isAssignableFrom(c) && n.startsWith(DSL_PACKAGE) && !DSL_INTERNALS.contains(n) && !DSL_INTERNALS.contains(n.replaceFirst(/\$.*/, ''))
     }
 
     static boolean isDslStaticOwner(Class c) {
