@@ -11,16 +11,6 @@ public final class Main {
     public static int run(String... args) {
         // picocli would otherwise load Groovy's Closure class at start-up (about 350 ms on --version).
         System.setProperty("picocli.disable.closures", "true");
-        if (!"off".equals(System.getenv("CHAOS_WARMUP"))) {
-            Thread t = new Thread(() -> {
-                try {
-                    Class.forName("org.codehaus.groovy.runtime.FormatHelper", true, Main.class.getClassLoader());
-                } catch (Throwable ignored) {
-                }
-            }, "warm");
-            t.setDaemon(true);
-            t.start();
-        }
         return ChaosCommand.commandLine(args).execute(args);
     }
 }
