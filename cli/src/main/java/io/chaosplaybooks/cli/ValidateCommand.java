@@ -64,7 +64,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (args.format == OutputFormat.json) {
             out.println(Json.write(Map.of("files", report, "problems", problems, "ok", problems == 0)));
         } else if (problems == 0) {
-            out.println(all.size() + (all.size() == 1 ? " file" : " files") + " valid, " + scenarios + " scenarios");
+            out.println(all.size() + (all.size() == 1 ? " file" : " files") + " valid, " + scenarios + (scenarios == 1 ? " scenario" : " scenarios"));
         } else {
             out.println(problems + (problems == 1 ? " problem" : " problems") + " in " + badFiles + " of " + all.size()
                 + (all.size() == 1 ? " file" : " files"));
