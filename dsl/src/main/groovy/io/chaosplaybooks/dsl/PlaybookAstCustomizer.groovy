@@ -49,7 +49,7 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
             m.parameters.each { declared.names << it.name }
             m.code?.visit(declared)
         }
-        def transformer = new Transformer(source, declared.names)
+        def transformer = new Transformer(source, declared.names, classNode.methods*.name as Set<String>)
         classNode.methods.each { transformer.visitMethod(it) }
     }
 
@@ -81,9 +81,22 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
         final SourceUnit sourceUnit
         final Set<String> declared
 
-        Transformer(SourceUnit su, Set<String> declared) {
+        final Set<String> scriptMethods
+
+        Transformer(SourceUnit su, Set<String> declared, Set<String> scriptMethods) {
             sourceUnit = su
             this.declared = declared
+            this.scriptMethods = scriptMethods
+        }
+
+        /**
+         * {@code expct a < b}, {@code abortWhn x > y}: a word a typo away from expect, require or abortWhen keeps
+         * its comparison too, so the mistake is reported as the unknown word it is (with "did you mean"), not as
+         * Groovy failing to compare a metric with a number.
+         */
+        private boolean misspeltCondition(String name) {
+            name != null && !Vocabulary.all().contains(name) && !scriptMethods.contains(name) && !declared.contains(name) &&
+                !Vocabulary.didYouMean(name, CONDITION_WORDS).isEmpty()
         }
 
         @Override
@@ -121,7 +134,9 @@ class PlaybookAstCustomizer extends CompilationCustomizer {
             if (e instanceof MethodCallExpression) {
                 def call = rewriteNamedBlock(e)
                 if (call.implicitThis && call.methodAsString == 'wait') call = renamed(call, '__wait')
-                if (call.implicitThis && call.methodAsString in CONDITION_WORDS) call = rewriteComparisons(call)
+                if (call.implicitThis && (call.methodAsString in CONDITION_WORDS || misspeltCondition(call.methodAsString))) {
+                    call = rewriteComparisons(call)
+                }
                 MethodCallExpression t = (MethodCallExpression) call.transformExpression(this)
                 def m = t.method
                 int line = m.lineNumber > 0 ? m.lineNumber : t.lineNumber
