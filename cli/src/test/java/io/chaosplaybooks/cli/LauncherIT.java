@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,11 +27,16 @@ class LauncherIT {
     record Run(int code, String out, String err) {}
 
     static Run chaos(Path cwd, String... args) throws IOException, InterruptedException {
+        return chaos(cwd, Map.of(), args);
+    }
+
+    static Run chaos(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         // The launcher must find a JDK 21+ itself, even when PATH's java is 17 and JAVA_HOME is unset.
         pb.environment().remove("JAVA_HOME");
+        pb.environment().putAll(env);
         Path out = Files.createTempFile("chaos-out", ".txt");
         Path err = Files.createTempFile("chaos-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -59,6 +65,31 @@ class LauncherIT {
         Run r = chaos(cwd, "validate", ROOT.resolve("playbooks").toString(), ROOT.resolve("stdlib-scenarios").toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("files valid"), r.out());
+    }
+
+    /**
+     * What keeps {@code chaos validate} quick (bench/validate has the times): with the playbooks in the compile cache,
+     * validating the shipped ones starts neither Groovy's compiler nor its string formatting (whose first use scans
+     * the class path), and on JDK 25+ picocli comes from the start-up cache like the rest. The JVM's own log says so.
+     */
+    @Test
+    void aCachedValidateLeavesTheCompilerAndGroovysFormattingAlone(@TempDir Path cwd) throws Exception {
+        Map<String, String> env = Map.of("CHAOS_CACHE_DIR", cwd.resolve("cache").toString());
+        String[] args = {"validate", ROOT.resolve("playbooks").toString(), ROOT.resolve("stdlib-scenarios").toString()};
+        assertEquals(0, chaos(cwd, env, args).code()); // fills the compile cache
+        Path log = cwd.resolve("classes.log");
+        Map<String, String> logged = new java.util.HashMap<>(env);
+        logged.put("CHAOS_JAVA_OPTS", "-Xlog:class+init=info,class+load=info:file=" + log);
+        Run r = chaos(cwd, logged, args);
+        assertEquals(0, r.code(), r.out() + r.err());
+        String classes = Files.readString(log);
+        assertTrue(classes.contains("Initializing 'io/chaosplaybooks/dsl/PlaybookLoader"), "the log has class initialisation");
+        assertFalse(classes.contains("Initializing 'org/codehaus/groovy/runtime/FormatHelper"), "Groovy's string formatting started");
+        assertFalse(classes.contains("Initializing 'org/codehaus/groovy/control/CompilationUnit"), "the compiler started");
+        String picocli = classes.lines().filter(l -> l.contains(" picocli.CommandLine source:")).findFirst().orElse("");
+        if (Runtime.version().feature() >= 25 && classes.contains("source: shared objects file")) {
+            assertTrue(picocli.contains("shared objects file"), "picocli from the start-up cache: " + picocli);
+        }
     }
 
     @Test
