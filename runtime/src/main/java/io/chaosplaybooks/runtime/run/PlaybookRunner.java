@@ -106,7 +106,7 @@ public final class PlaybookRunner {
         String backendName = o.toxiproxy() == null ? "embedded" : "toxiproxy " + o.toxiproxy();
         long runStart;
         boolean flagged = false;
-        try (RunEnvironment env = RunEnvironment.open(runId, playbook, RunEnvironment.Settings.of(o.toxiproxy(), o.servers(), o.seed(), console), stop);
+        try (RunEnvironment env = RunEnvironment.open(runId, playbook, RunEnvironment.Settings.of(o.toxiproxy(), o.servers(), o.seed(), console).withRegistry(o.registry()), stop);
              Outputs out = Outputs.open(env, scenarios, o, console)) {
             runStart = env.originNanos();
             backendName = env.backend().name();

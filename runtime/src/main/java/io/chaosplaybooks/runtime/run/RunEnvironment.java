@@ -62,9 +62,20 @@ public final class RunEnvironment implements AutoCloseable {
      * @param serverAddresses {@code host:port} per playbook server, in order (empty: the playbook's, or started here)
      * @param backends        makes the fault backend from the run's id
      */
-    public record Settings(List<String> serverAddresses, long seed, Function<String, FaultBackend> backends, Consumer<String> console) {
+    public record Settings(List<String> serverAddresses, long seed, Function<String, FaultBackend> backends, Consumer<String> console,
+                           PrometheusMeterRegistry registry) {
         public Settings {
             serverAddresses = List.copyOf(serverAddresses);
+        }
+
+        /** With a meter registry of the environment's own. */
+        public Settings(List<String> serverAddresses, long seed, Function<String, FaultBackend> backends, Consumer<String> console) {
+            this(serverAddresses, seed, backends, console, null);
+        }
+
+        /** These settings with the load's and the run's meters going to {@code registry} (null: a registry of its own). */
+        public Settings withRegistry(PrometheusMeterRegistry registry) {
+            return new Settings(serverAddresses, seed, backends, console, registry);
         }
 
         /** The embedded engine, or a real Toxiproxy at {@code toxiproxy} when not null. */
@@ -80,7 +91,7 @@ public final class RunEnvironment implements AutoCloseable {
     private final TargetResolver resolver;
     private final long originNanos = System.nanoTime();
     private final Instant wallOrigin = Instant.now();
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final RecordedObservations observations = new RecordedObservations(originNanos);
     /** How long {@link #close()} may take before it gives up and says what is left. */
     public static final Duration CLEANUP_DEADLINE = Duration.ofSeconds(8);
@@ -110,6 +121,7 @@ public final class RunEnvironment implements AutoCloseable {
         this.console = settings.console();
         this.resolver = new TargetResolver(names, settings.seed());
         this.stop = stop;
+        this.registry = settings.registry() != null ? settings.registry() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
     /** Servers and a proxy in front of each; whatever was made is taken down again when a step fails. */

@@ -2,6 +2,7 @@ package io.chaosplaybooks.runtime.run;
 
 import io.chaosplaybooks.dsl.plan.ScenarioSelection;
 import io.chaosplaybooks.runtime.exec.RunListener;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -20,11 +21,13 @@ import java.util.List;
  *                    the metrics, the console and the journal
  * @param prometheus  the Prometheus that {@code prometheus(...)} probes ask, over the playbook's own (null: the playbook's)
  * @param failFast    stop the run after the first scenario that does not pass (failed, error, aborted)
+ * @param registry    where the load's and the run's meters go (null: a registry of the run's own; {@code chaos serve}
+ *                    gives each run one tagged with its id, shown on the server's {@code /metrics})
  */
 public record RunOptions(URI toxiproxy, List<String> servers, long seed, double timeScale, ScenarioSelection selection,
                          int iterations, String metricsHost, int metricsPort, Path journal, boolean quiet,
                          boolean terminal, PrintStream console, String runId, List<RunListener> listeners, URI prometheus,
-                         boolean failFast) {
+                         boolean failFast, PrometheusMeterRegistry registry) {
     public RunOptions {
         servers = servers == null ? List.of() : List.copyOf(servers);
         if (selection == null) selection = ScenarioSelection.all();
@@ -36,7 +39,7 @@ public record RunOptions(URI toxiproxy, List<String> servers, long seed, double 
                       int iterations, String metricsHost, int metricsPort, Path journal, boolean quiet,
                       boolean terminal, PrintStream console, String runId, List<RunListener> listeners) {
         this(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal, quiet, terminal,
-            console, runId, listeners, null, false);
+            console, runId, listeners, null, false, null);
     }
 
     public RunOptions(URI toxiproxy, List<String> servers, long seed, double timeScale, ScenarioSelection selection,
@@ -53,7 +56,7 @@ public record RunOptions(URI toxiproxy, List<String> servers, long seed, double 
 
     public RunOptions withRunId(String id) {
         return new RunOptions(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal,
-            quiet, terminal, console, id, listeners, prometheus, failFast);
+            quiet, terminal, console, id, listeners, prometheus, failFast, registry);
     }
 
     /** These options with {@code more} listeners added to the ones they have. */
@@ -61,12 +64,18 @@ public record RunOptions(URI toxiproxy, List<String> servers, long seed, double 
         List<RunListener> all = new java.util.ArrayList<>(listeners);
         all.addAll(more);
         return new RunOptions(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal,
-            quiet, terminal, console, runId, all, prometheus, failFast);
+            quiet, terminal, console, runId, all, prometheus, failFast, registry);
     }
 
     /** These options with a Prometheus for the probes (null: the playbook's) and, with {@code failFast}, a stop after the first scenario that does not pass. */
     public RunOptions withProbes(URI prometheus, boolean failFast) {
         return new RunOptions(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal,
-            quiet, terminal, console, runId, listeners, prometheus, failFast);
+            quiet, terminal, console, runId, listeners, prometheus, failFast, registry);
+    }
+
+    /** These options with the run's meters going to {@code registry} (null: a registry of the run's own). */
+    public RunOptions withRegistry(PrometheusMeterRegistry registry) {
+        return new RunOptions(toxiproxy, servers, seed, timeScale, selection, iterations, metricsHost, metricsPort, journal,
+            quiet, terminal, console, runId, listeners, prometheus, failFast, registry);
     }
 }

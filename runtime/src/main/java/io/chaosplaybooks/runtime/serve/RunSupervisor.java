@@ -10,7 +10,6 @@ import io.chaosplaybooks.runtime.control.LiveView;
 import io.chaosplaybooks.runtime.control.LocalRun;
 import io.chaosplaybooks.runtime.exec.PauseRequest;
 import io.chaosplaybooks.runtime.exec.RunListener;
-import io.chaosplaybooks.runtime.metrics.ScenarioMetrics;
 import io.chaosplaybooks.runtime.report.JUnitReport;
 import io.chaosplaybooks.runtime.report.RunSummary;
 import io.chaosplaybooks.runtime.report.html.HtmlReport;
@@ -149,11 +148,9 @@ final class RunSupervisor {
         try {
             Files.createDirectories(dir);
             console = new PrintStream(new FileOutputStream(dir.resolve("console.log").toFile()), true, StandardCharsets.UTF_8);
-            ScenarioMetrics metrics = new ScenarioMetrics(registry, r.playbook().servers().stream().map(ServerSpec::name).toList());
-            metrics.scenarios(record.scenarios());
             RunOptions options = new RunOptions(null, List.of(), ThreadLocalRandom.current().nextLong() & 0xffff_ffffL, r.timeScale(),
                 new ScenarioSelection(r.scenarios(), List.of()), 1, "127.0.0.1", -1, journal, false, false, console, record.id(),
-                List.<RunListener>of(live, metrics));
+                List.<RunListener>of(live)).withRegistry(registry); // the load's meters and the scenarios', tagged with the run
             PlaybookRunner.Result result = new PlaybookRunner(stop, pause).run(r.playbook(), options);
             RunSummary summary = result.summary();
             for (RunSummary.ScenarioSummary s : summary.scenarios()) verdicts.put(s.verdict().scenario(), s.verdict().status().label());

@@ -151,6 +151,11 @@ class ChaosServiceTest {
         assertEquals(id, live.get("runId").asText(), "read as a LiveStatus too");
         JsonNode listed = call(s, "GET", "/api/runs?state=running", null).json();
         assertEquals(id, listed.get(0).get("id").asText());
+        // The server's /metrics has the live run's load meters too, tagged with the run.
+        String metrics = call(s, "GET", "/metrics", null).text();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("memcache_client_operations_total{") && l.contains("run=\"" + id + "\"")),
+            metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("scenario_active{") && l.contains("run=\"" + id + "\"")), metrics);
 
         Reply busy = call(s, "POST", "/api/runs", "{\"playbook\": \"tiny\"}");
         assertEquals(409, busy.status(), busy.text());
