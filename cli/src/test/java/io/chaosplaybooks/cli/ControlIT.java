@@ -1,6 +1,9 @@
 package io.chaosplaybooks.cli;
 
+import io.chaosplaybooks.runtime.control.ControlEndpoint;
 import io.chaosplaybooks.runtime.control.LiveStatus;
+import io.chaosplaybooks.runtime.control.RunControl;
+import io.chaosplaybooks.runtime.control.StopReport;
 import io.chaosplaybooks.runtime.proxy.FaultEngine;
 import io.chaosplaybooks.runtime.proxy.ToxiproxyHttpApi;
 import org.junit.jupiter.api.Test;
@@ -12,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -141,6 +145,41 @@ class ControlIT {
                 if (run.isAlive()) run.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** A registered run that only answers: what {@code chaos stop --all} asked of it is remembered. */
+    private record FakeRun(String runId, List<String> stoppedBy) implements RunControl {
+        @Override public String playbook() { return "fake"; }
+        @Override public LiveStatus status() {
+            return new LiveStatus(runId, "fake", "running", ProcessHandle.current().pid(), "2026-12-02T20:00:00Z", "s", 1, 1, 1,
+                "inject", null, 10_000.0, 5_000.0, 10_000.0, 100.0, 0.0, 1.0, Map.of(), List.of(), null);
+        }
+        @Override public StopReport stop(String by, java.time.Duration timeout) {
+            stoppedBy.add(by);
+            return new StopReport(runId, by, true, List.of("proxy " + runId + "-server-1"), List.of());
+        }
+        @Override public LiveStatus pause(String by, boolean heal) { throw new Refused("not here"); }
+        @Override public LiveStatus resume(String by) { throw new Refused("not here"); }
+    }
+
+    @Test
+    void stopAllStopsEveryRegisteredRunAndSaysWhatEachRemoved() throws Exception {
+        List<String> byA = new java.util.concurrent.CopyOnWriteArrayList<>(), byB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ControlEndpoint endpoint = ControlEndpoint.open("serve", runtimeDir())) {
+            endpoint.register(new FakeRun("chaos-aaaa01", byA));
+            endpoint.register(new FakeRun("chaos-bbbb02", byB));
+            Ran stop = chaos("stop", "--all");
+            assertEquals(0, stop.exit(), stop.out() + stop.err());
+            long pid = ProcessHandle.current().pid();
+            assertTrue(stop.out().contains("Stopped chaos-aaaa01 (pid " + pid + "); removed:\n  proxy chaos-aaaa01-server-1"), stop.out());
+            assertTrue(stop.out().contains("Stopped chaos-bbbb02 (pid " + pid + "); removed:\n  proxy chaos-bbbb02-server-1"), stop.out());
+            assertEquals(1, byA.size(), "one stop each");
+            assertEquals(1, byB.size(), "one stop each");
+            assertTrue(byA.get(0).startsWith("chaos stop"), byA.toString());
+        }
+        Ran none = chaos("stop", "--all");
+        assertEquals(0, none.exit(), none.err());
+        assertTrue(none.out().contains("No run is going on"), none.out());
     }
 
     private static void waitFor(BooleanSupplier what, Process run, Path console, String description) throws Exception {
