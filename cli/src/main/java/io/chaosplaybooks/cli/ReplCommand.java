@@ -5,6 +5,7 @@ import io.chaosplaybooks.cli.repl.ReplShell;
 import io.chaosplaybooks.dsl.LoadResult;
 import io.chaosplaybooks.dsl.PlaybookLoader;
 import io.chaosplaybooks.dsl.plan.Playbook;
+import io.chaosplaybooks.runtime.control.ControlEndpoint;
 import io.chaosplaybooks.runtime.run.LiveSession;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
@@ -119,6 +120,19 @@ final class ReplCommand implements Callable<Integer> {
             : new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         ReplShell s = new ReplShell(terminal, w -> new ReplEvaluator(session, loader, w), history, !interactive, out);
         shell.set(s);
+        AtomicReference<String> stoppedBy = new AtomicReference<>();
+        Thread waiting = Thread.currentThread();
+        // Reachable from other shells: chaos status lists the session, chaos stop ends it as Ctrl-C does.
+        ReplControl control = new ReplControl(session, by -> {
+            if (stoppedBy.compareAndSet(null, by)) waiting.interrupt();
+        });
+        ControlEndpoint endpoint = null;
+        try {
+            endpoint = ControlEndpoint.open("repl");
+            endpoint.register(control);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("chaos: this session cannot be reached by chaos status/stop: " + e.getMessage());
+        }
         // The shell reads on a thread of its own, so that a stop ends the session by returning here, not by exiting.
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread reading = Thread.ofPlatform().daemon().name("chaos-repl").start(() -> {
@@ -128,10 +142,8 @@ final class ReplCommand implements Callable<Integer> {
                 failure.set(e);
             }
         });
-        AtomicReference<String> stoppedBy = new AtomicReference<>();
         if (!interactive) {
             // A piped session has no terminal to catch Ctrl-C: the statement running is cancelled, else the session ends.
-            Thread waiting = Thread.currentThread();
             try {
                 Signal.handle(new Signal("INT"), sig -> {
                     if (!s.interruptStatement() && stoppedBy.compareAndSet(null, "SIGINT")) waiting.interrupt();
@@ -149,6 +161,8 @@ final class ReplCommand implements Callable<Integer> {
             out.flush();
             session.close();
             if (recording != null) recording.close();
+            control.ended();
+            if (endpoint != null) endpoint.close();
             out.println("session ended; nothing is left running" + (journal == null ? "" : "; recorded in " + journal));
             out.flush();
             // A terminal on System.in/System.out is left open: closing it would close them under the JVM's feet.

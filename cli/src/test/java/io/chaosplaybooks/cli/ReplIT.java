@@ -32,9 +32,15 @@ class ReplIT {
     static final Path ROOT = RunIT.ROOT;
 
     static Process start(Path dir, Path out, String... args) throws IOException {
+        return start(dir, out, java.util.Map.of(), args);
+    }
+
+    static Process start(Path dir, Path out, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/chaos").toString(), "repl"));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     /** Every address of the form name=host:port in the output (servers the session started). */
@@ -151,6 +157,45 @@ class ReplIT {
         }
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the session ended on Ctrl-C with its input still open");
+        String console = Files.readString(out, StandardCharsets.UTF_8);
+        assertEquals(130, p.exitValue(), console);
+        assertTrue(console.contains("session ended; nothing is left running"), console);
+        for (String a : startedServers(console)) assertFalse(answers(a), "server " + a + " is stopped");
+        in.close();
+    }
+    @Test
+    void anotherShellSeesTheSessionAndItsFaultAndChaosStopEndsItWith130(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        java.util.Map<String, String> env = java.util.Map.of("CHAOS_RUNTIME_DIR", dir.resolve("rt").toString());
+        Process p = start(dir, out, env);
+        OutputStream in = p.getOutputStream();
+        in.write("inject latency(10.ms) on server(1)\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.readString(out, StandardCharsets.UTF_8).contains("on: latency")) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "the inject did not happen:\n" + Files.readString(out));
+            Thread.sleep(50);
+        }
+        Path answer = dir.resolve("answer.txt");
+        ProcessBuilder status = new ProcessBuilder(ROOT.resolve("bin/chaos").toString(), "status", "--format", "json")
+            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(answer.toFile());
+        status.environment().putAll(env);
+        assertEquals(0, status.start().waitFor(), Files.readString(answer));
+        var listed = io.chaosplaybooks.runtime.control.LiveStatus.parseList(Files.readString(answer));
+        assertEquals(1, listed.size(), Files.readString(answer));
+        var session = listed.get(0);
+        assertEquals(p.pid(), (long) session.pid(), "the session's JVM");
+        assertEquals("running", session.state());
+        assertEquals("server-1", session.faults().get(0).server());
+        assertEquals("latency(10 ms)", session.faults().get(0).fault());
+
+        ProcessBuilder stop = new ProcessBuilder(ROOT.resolve("bin/chaos").toString(), "stop", session.runId())
+            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(answer.toFile());
+        stop.environment().putAll(env);
+        assertEquals(0, stop.start().waitFor(), Files.readString(answer));
+        String stopped = Files.readString(answer);
+        assertTrue(stopped.contains("Stopped " + session.runId()) && stopped.contains("fault inject latency(10.ms) on server(1)"), stopped);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the session ended on chaos stop with its input still open");
         String console = Files.readString(out, StandardCharsets.UTF_8);
         assertEquals(130, p.exitValue(), console);
         assertTrue(console.contains("session ended; nothing is left running"), console);
