@@ -87,6 +87,27 @@ class CommandLineTest {
     }
 
     @Test
+    void validateReportsManyFilesInTheirOrderWhicheverThreadReadThem(@TempDir Path dir) throws IOException {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 9; i++) {
+            Path f = dir.resolve("p" + i + ".groovy");
+            // Odd files are good, even ones each have one problem naming the file's number.
+            Files.writeString(f, i % 2 == 1 ? "scenario \"s" + i + "\" { stabilize 1.s }\n" : "scenario \"s" + i + "\" { stabilize " + i + "0 }\n");
+            if (i % 2 == 0) expected.append(f).append(":1:");
+        }
+        var r = CliRunner.run("validate", dir.toString());
+        assertEquals(ExitCodes.INVALID, r.exitCode());
+        String positions = r.out().lines().filter(l -> l.startsWith(dir.toString())).map(l -> l.substring(0, l.indexOf(":1:") + 3))
+            .reduce("", String::concat);
+        assertEquals(expected.toString(), positions, r.out());
+        assertTrue(r.out().contains("4 problems in 4 of 9 files"), r.out());
+        var json = CliRunner.run("validate", "--format", "json", dir.toString());
+        for (int i = 1; i < 9; i++) {
+            assertTrue(json.out().indexOf("p" + i + ".groovy") < json.out().indexOf("p" + (i + 1) + ".groovy"), json.out());
+        }
+    }
+
+    @Test
     void validateJsonGivesPositionsForMachines(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.groovy");
         Files.writeString(bad, "scenario \"a\" { stabilize 0.s }\n");
