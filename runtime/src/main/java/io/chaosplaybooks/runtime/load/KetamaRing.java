@@ -63,21 +63,32 @@ final class KetamaRing {
         return pointOf(md5(key), 0);
     }
 
-    /** The server a key belongs to when every server is healthy. */
-    int primary(long keyHash) {
-        return owners[firstPointAtOrAfter(keyHash)];
+    /**
+     * The index of the key's point on the ring: a key keeps it for the ring's life, so a caller
+     * that sees the same keys again can find it once per key instead of once per operation.
+     */
+    int pointOf(long keyHash) {
+        return firstPointAtOrAfter(keyHash);
+    }
+
+    /** The server owning the point at {@code point} (from {@link #pointOf}): the key's server when every server is healthy. */
+    int ownerAt(int point) {
+        return owners[point];
     }
 
     /**
      * The first server in ring order from the key's point that {@code usable} accepts, trying each
      * server at most once; -1 when none does.
      */
-    int firstUsable(long keyHash, IntPredicate usable) {
-        int start = firstPointAtOrAfter(keyHash);
-        long tried = 0; // bit set: at most 64 servers take part in failover walks, checked in the engine
-        int distinct = 0;
-        for (int step = 0; step < points.length && distinct < serverCount; step++) {
-            int server = owners[(start + step) % points.length];
+    int firstUsableFrom(int point, IntPredicate usable) {
+        int first = owners[point];
+        if (usable.test(first)) {
+            return first; // the healthy case: no walk
+        }
+        long tried = 1L << first; // bit set: at most 64 servers take part in failover walks, checked in the engine
+        int distinct = 1;
+        for (int step = 1; step < points.length && distinct < serverCount; step++) {
+            int server = owners[(point + step) % points.length];
             if ((tried & (1L << server)) != 0) {
                 continue;
             }

@@ -1,7 +1,6 @@
 package io.chaosplaybooks.runtime.load;
 
 import io.chaosplaybooks.dsl.plan.LoadProfile;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.rubyeye.xmemcached.exception.MemcachedClientException;
 import net.rubyeye.xmemcached.exception.MemcachedServerException;
@@ -64,6 +63,8 @@ public final class LoadEngine implements AutoCloseable {
     private final KetamaRing ring;
     private final KeyChooser keyChooser;
     private final String[] keyNames;
+    /** Each key's point on the ring plus one, 0 until its first operation (found once, not per operation). */
+    private final int[] keyPoints;
     private final byte[] valueSource;
     private final int ttlSeconds;
     private final long timeoutMillis;
@@ -78,6 +79,8 @@ public final class LoadEngine implements AutoCloseable {
     private final AtomicInteger runningWorkers = new AtomicInteger();
 
     private volatile MemcachedNode[] nodes = new MemcachedNode[0];
+    /** Per server: passes a breaker transition on (made once, not per look). */
+    private volatile List<Consumer<BreakerTransition>> transitionPublishers = List.of();
     private volatile EngineMeters meters;
     private volatile boolean stopping;
     private volatile State state = State.NEW;
@@ -112,6 +115,7 @@ public final class LoadEngine implements AutoCloseable {
         this.ring = new KetamaRing(endpoints.stream().map(ServerEndpoint::name).toList());
         this.keyChooser = KeyChooser.of(KeyDistribution.valueOf(profile.keyDistribution().toUpperCase(java.util.Locale.ROOT)), profile.keys());
         this.keyNames = new String[profile.keys()];
+        this.keyPoints = new int[profile.keys()];
         for (int i = 0; i < keyNames.length; i++) {
             keyNames[i] = keyName(i);
         }
@@ -168,11 +172,10 @@ public final class LoadEngine implements AutoCloseable {
             }
             throw e;
         }
+        transitionPublishers = Arrays.stream(connected)
+            .<Consumer<BreakerTransition>>map(node -> event -> publishTransition(node, event)).toList();
         nodes = connected;
         meters = new EngineMeters(registry, connected);
-        for (MemcachedNode node : connected) {
-            node.breaker.getEventPublisher().onStateTransition(e -> onBreakerTransition(node, e.getStateTransition()));
-        }
         state = State.RUNNING;
         if (profile.prefill()) {
             prefill();
@@ -387,11 +390,12 @@ public final class LoadEngine implements AutoCloseable {
      */
     private Outcome runOne(SplittableRandom random, long startNanos) {
         Operation op = mix.pick(random.nextDouble());
-        String key = keyNames[keyChooser.next(random)];
-        long hash = KetamaRing.hash(key);
+        int keyIndex = keyChooser.next(random);
+        String key = keyNames[keyIndex];
+        int point = ringPoint(keyIndex);
         MemcachedNode[] ns = nodes;
-        int primary = ring.primary(hash);
-        int chosen = ring.firstUsable(hash, i -> ns[i].breaker.tryAcquirePermission());
+        int primary = ring.ownerAt(point);
+        int chosen = ring.firstUsableFrom(point, i -> permits(ns[i]));
         if (chosen < 0) {
             record(ns[primary], op, Outcome.BREAKER_OPEN, System.nanoTime() - startNanos);
             return Outcome.BREAKER_OPEN;
@@ -434,8 +438,30 @@ public final class LoadEngine implements AutoCloseable {
         } else {
             node.breaker.onError(end - sent, TimeUnit.NANOSECONDS, failure);
         }
+        lookAtBreaker(node);
         record(node, op, outcome, end - startNanos);
         return outcome;
+    }
+
+    /** Key {@code k}'s point on the ring, hashed on its first use only. */
+    private int ringPoint(int k) {
+        int point = keyPoints[k] - 1;
+        if (point < 0) {
+            // Two threads may both compute it: the same value, and an int write is atomic.
+            point = ring.pointOf(KetamaRing.hash(keyNames[k]));
+            keyPoints[k] = point + 1;
+        }
+        return point;
+    }
+
+    private boolean permits(MemcachedNode node) {
+        boolean permitted = node.breaker.tryAcquirePermission();
+        lookAtBreaker(node); // before the call: a half-open breaker is seen half-open (see BreakerObserver)
+        return permitted;
+    }
+
+    private void lookAtBreaker(MemcachedNode node) {
+        node.breakerObserver.look(transitionPublishers.get(node.index));
     }
 
     private void record(MemcachedNode node, Operation op, Outcome outcome, long latencyNanos) {
@@ -463,7 +489,7 @@ public final class LoadEngine implements AutoCloseable {
             fillers.add(Thread.ofPlatform().daemon().name("chaos-prefill-" + t).start(() -> {
                 int k;
                 while (!stopping && (k = nextKey.getAndIncrement()) < keyNames.length) {
-                    MemcachedNode node = nodes[ring.primary(KetamaRing.hash(keyNames[k]))];
+                    MemcachedNode node = nodes[ring.ownerAt(ringPoint(k))];
                     try {
                         if (!node.client.set(keyNames[k], ttlSeconds, value(random), timeoutMillis)) {
                             failures.incrementAndGet();
@@ -524,6 +550,7 @@ public final class LoadEngine implements AutoCloseable {
         long breakerOpen = 0;
         long other = 0;
         for (MemcachedNode n : ns) {
+            lookAtBreaker(n); // a breaker that gets no calls changes only on resilience4j's timer
             ServerWindow w = n.stats.drain(n.endpoint.name(), n.state(), all);
             servers.add(w);
             ops += w.operations();
@@ -578,15 +605,6 @@ public final class LoadEngine implements AutoCloseable {
             }
         }
         finished.countDown();
-    }
-
-    private void onBreakerTransition(MemcachedNode node, CircuitBreaker.StateTransition t) {
-        BreakerState from = MemcachedNode.toState(t.getFromState());
-        BreakerState to = MemcachedNode.toState(t.getToState());
-        if (from == to) {
-            return;
-        }
-        node.transitionOrder.accept(from, to, Instant.now(), event -> publishTransition(node, event));
     }
 
     private void publishTransition(MemcachedNode node, BreakerTransition event) {

@@ -19,14 +19,14 @@ final class MemcachedNode implements AutoCloseable {
     final MemcachedClient client;
     final CircuitBreaker breaker;
     final ServerStats stats = new ServerStats();
-    final BreakerTransitionOrder transitionOrder;
+    final BreakerObserver breakerObserver;
 
     private MemcachedNode(int index, ServerEndpoint endpoint, MemcachedClient client, CircuitBreaker breaker) {
         this.index = index;
         this.endpoint = endpoint;
         this.client = client;
         this.breaker = breaker;
-        this.transitionOrder = new BreakerTransitionOrder(endpoint.name());
+        this.breakerObserver = new BreakerObserver(endpoint.name(), breaker);
     }
 
     static MemcachedNode connect(int index, ServerEndpoint endpoint, LoadProfile profile) throws IOException {

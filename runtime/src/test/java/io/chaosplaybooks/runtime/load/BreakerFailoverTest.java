@@ -99,6 +99,19 @@ class BreakerFailoverTest {
                 assertEquals(1.0, transitions);
                 assertTrue(engine.breakerTransitions().stream().noneMatch(t -> !t.server().equals("server-1")),
                     "healthy servers' breakers never moved: " + engine.breakerTransitions());
+                // The engine watches its breakers by looking at them (no resilience4j events): the
+                // rounds made under the fault are all there, as one chain, and as counted in the meters.
+                List<String> chain = engine.breakerTransitions().stream().map(t -> t.from() + ">" + t.to()).toList();
+                BreakerState state = BreakerState.CLOSED;
+                for (BreakerTransition t : engine.breakerTransitions()) {
+                    assertEquals(state, t.from(), "one chain: " + chain);
+                    state = t.to();
+                }
+                long reopened = chain.stream().filter("HALF_OPEN>OPEN"::equals).count();
+                assertTrue(reopened >= 1, "failed half-open probes reopened the breaker under the fault: " + chain);
+                assertEquals((double) reopened, registry.get(LoadMetricNames.BREAKER_TRANSITIONS)
+                    .tags(LoadMetricNames.TAG_SERVER, "server-1", LoadMetricNames.TAG_FROM, "half_open", LoadMetricNames.TAG_TO, "open")
+                    .counter().count());
             }
         }
     }
