@@ -465,8 +465,8 @@ public final class LoadEngine implements AutoCloseable {
     }
 
     private void record(MemcachedNode node, Operation op, Outcome outcome, long latencyNanos) {
-        node.stats.record(outcome, latencyNanos);
-        meters.record(node.index, op, outcome, latencyNanos);
+        node.stats.record(op, outcome, latencyNanos);
+        meters.record(node.index, op, outcome);
     }
 
     private byte[] value(SplittableRandom random) {
@@ -551,7 +551,8 @@ public final class LoadEngine implements AutoCloseable {
         long other = 0;
         for (MemcachedNode n : ns) {
             lookAtBreaker(n); // a breaker that gets no calls changes only on resilience4j's timer
-            ServerWindow w = n.stats.drain(n.endpoint.name(), n.state(), all);
+            ServerWindow w = n.stats.drain(n.endpoint.name(), n.state(), all,
+                (op, latencies) -> meters.recordDurations(n.index, op, latencies));
             servers.add(w);
             ops += w.operations();
             hits += w.hits();

@@ -56,6 +56,14 @@ class MetricsServerTest {
                     assertTrue(body.contains(expected), "missing " + expected + " in\n" + body);
                 }
                 promtoolAccepts(body);
+                // Latencies reach the timers from the window thread; the engine's end flushes the last window.
+                long timed = registry.find(LoadMetricNames.OPERATION_DURATION).timers().stream()
+                    .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+                assertEquals(engine.snapshot().total().operations(), timed, "every operation is in a timer once");
+                double meanMs = registry.find(LoadMetricNames.OPERATION_DURATION).timers().stream()
+                    .mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).sum() / timed;
+                assertEquals(engine.snapshot().total().latency().meanMs(), meanMs, meanMs * 0.01,
+                    "the timers' mean is the engine's own mean (HdrHistogram's 3 digits)");
                 HttpResponse<String> other = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(server.url().replace("/metrics", "/"))).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(404, other.statusCode());
