@@ -4,6 +4,7 @@
 // meters. What `chaos load` keeps of this is the cost of the engine itself.
 //
 //   java -cp cli/target/chaos.jar bench/RawClient.java HOST:PORT SECONDS
+// prints: OPS_PER_SECOND ERRORS OPS_IN_SECOND_1,OPS_IN_SECOND_2,... (whole seconds only)
 import net.rubyeye.xmemcached.MemcachedClient;
 import net.rubyeye.xmemcached.XMemcachedClientBuilder;
 import net.rubyeye.xmemcached.transcoders.SerializingTranscoder;
@@ -46,9 +47,19 @@ public class RawClient {
             });
         }
         long start = System.nanoTime();
+        // Operations per second, second by second (as chaos load's JSON "perSecond"), so the bench can
+        // leave out both tools' warm-up alike.
+        StringBuilder perSecond = new StringBuilder();
+        long counted = 0;
+        for (long tick = start + 1_000_000_000L; tick < end; tick += 1_000_000_000L) {
+            java.util.concurrent.locks.LockSupport.parkNanos(tick - System.nanoTime());
+            long now = ops.sum();
+            perSecond.append(perSecond.isEmpty() ? "" : ",").append(now - counted);
+            counted = now;
+        }
         for (Thread w : workers) w.join();
         double secs = (System.nanoTime() - start) / 1e9;
         client.shutdown();
-        System.out.printf("%.0f %d%n", ops.sum() / secs, errors.sum());
+        System.out.printf("%.0f %d %s%n", ops.sum() / secs, errors.sum(), perSecond);
     }
 }

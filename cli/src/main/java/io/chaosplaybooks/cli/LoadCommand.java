@@ -216,7 +216,8 @@ final class LoadCommand implements Callable<Integer> {
                 out.flush();
                 if (json != null) {
                     try {
-                        LoadReport.writeJson(json, run, targets.servers(), engine.breakerTransitions(), targets.kind().name().toLowerCase());
+                        LoadReport.writeJson(json, run, engine.recentWindows(), targets.servers(), engine.breakerTransitions(),
+                            targets.kind().name().toLowerCase());
                         out.println("Summary written to " + json);
                     } catch (IOException e) {
                         throw new UserFacingException.Failed("cannot write " + json + ": " + e.getMessage());

@@ -63,8 +63,8 @@ final class LoadReport {
         return sb.toString();
     }
 
-    static void writeJson(Path file, LoadWindow run, List<ServerEndpoint> servers, List<BreakerTransition> transitions,
-                          String targetKind) throws IOException {
+    static void writeJson(Path file, LoadWindow run, List<LoadWindow> seconds, List<ServerEndpoint> servers,
+                          List<BreakerTransition> transitions, String targetKind) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         ServerWindow t = run.total();
         root.put("operations", t.operations());
@@ -97,6 +97,16 @@ final class LoadReport {
         root.put("breakerTransitions", transitions.stream().map(tr -> Map.of(
             "at", tr.at().toString(), "server", tr.server(), "from", tr.from().tag(), "to", tr.to().tag())).toList());
         root.put("targets", targetKind);
+        // The run second by second (the last entry may be a partial second): warm-up, the effect of
+        // a fault and its recovery show here, where the totals average them away.
+        root.put("perSecond", seconds.stream().map(w -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("operations", w.total().operations());
+            m.put("seconds", round(w.length().toMillis() / 1000.0));
+            m.put("errors", w.total().errors());
+            m.put("p99Ms", round(w.total().latency().p99Ms()));
+            return m;
+        }).toList());
         byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root);
         Files.write(file, json);
     }

@@ -43,6 +43,14 @@ class LoadCommandTest {
         assertEquals(operations, servers.get("server-1").get("operations").asLong() + servers.get("server-2").get("operations").asLong());
         assertEquals("closed", servers.get("server-1").get("breaker").asText());
         assertEquals(1.0, root.get("hitRatio").asDouble(), 1e-9, "pre-filled, no deletes: every get hits");
+        JsonNode seconds = root.get("perSecond");
+        assertTrue(seconds.size() >= 3 && seconds.size() <= 5, "about one entry a second of the 3 s run: " + seconds);
+        long sum = 0;
+        for (JsonNode s : seconds) {
+            sum += s.get("operations").asLong();
+            assertTrue(s.get("seconds").asDouble() > 0 && s.get("seconds").asDouble() < 2, "a window is a second or less: " + s);
+        }
+        assertEquals(operations, sum, "the seconds add up to the run");
     }
 
     @Test
