@@ -25,7 +25,8 @@ import java.util.Locale;
  *     {@code .closed}: every server of T is CLOSED at P's end; {@code .stayedClosed}: CLOSED at P's
  *     start and no transition inside P.</li>
  * <li>{@code recoveredWithin(d)}: from the start of recover to the first second whose error rate is
- *     at most the stabilize baseline + 1 point and whose p99 is at most twice the baseline p99 + 1 ms.</li>
+ *     at most the stabilize baseline + 1 point and whose p99 is at most twice the baseline p99 + 1 ms,
+ *     at most {@code d} times the time scale (the phases and the breakers' open wait scale alike).</li>
  * </ul>
  *
  * <p>At a time scale, phases can become too short for what an expectation measures. Such an
@@ -33,7 +34,8 @@ import java.util.Locale;
  * so the same playbook at the same scale is always judged the same way:
  * <ul>
  * <li>a metric during P, and {@code recoveredWithin} (over stabilize and recover): every window of
- *     the phase must last at least the one second the load is measured in;</li>
+ *     the phase must last at least the one second the load is measured in, and so must the scaled
+ *     bound of {@code recoveredWithin};</li>
  * <li>{@code opened} and {@code stayedClosed} during P: the breaker decides only after
  *     {@code max(minimumCalls, ceil(failureRate x window))} failed calls. A faulty server's calls end by
  *     timeout, so the clients can make at most {@code clients x P / timeout} of them (open loop: at most
@@ -163,7 +165,11 @@ public final class ExpectationJudge {
             case Expectation.MetricBound m -> shorterThanLoadSecond(m.phase(), plan, scale);
             case Expectation.RecoveredWithin r -> {
                 String why = shorterThanLoadSecond("stabilize", plan, scale);
-                yield why != null ? why : shorterThanLoadSecond("recover", plan, scale);
+                if (why == null) why = shorterThanLoadSecond("recover", plan, scale);
+                long within = scaled(r.within(), scale);
+                yield why != null || within >= LOAD_SECOND_NANOS ? why
+                    : "within " + Units.format(r.within()) + " is " + Units.format(Duration.ofNanos(within)) + at(scale)
+                        + ", shorter than the 1 s the load is measured in";
             }
             case Expectation.Breaker b -> load == null ? null : switch (b.condition()) {
                 case OPENED, STAYED_CLOSED -> tooFewCalls(b, plan, scale);
@@ -365,8 +371,15 @@ public final class ExpectationJudge {
             String.join("; ", measured), pos);
     }
 
+    /** A duration as it runs at {@code scale}: the bound of recoveredWithin scales with the phases and the breakers' open wait. */
+    private static long scaled(Duration d, double scale) {
+        return Math.round(d.toNanos() * scale);
+    }
+
     private ScenarioVerdict.Result recovered(Expectation.RecoveredWithin r, ScenarioExecutor.Outcome o, String text, String pos) {
-        String expected = "within " + Units.format(r.within());
+        long within = scaled(r.within(), timeScale);
+        String expected = "within " + Units.format(r.within())
+            + (timeScale == 1.0 ? "" : " (" + Units.format(Duration.ofNanos(within)) + at(timeScale) + ")");
         List<long[]> stab = windows("stabilize", o);
         List<long[]> rec = windows("recover", o);
         if (stab.isEmpty() || rec.isEmpty()) return new ScenarioVerdict.Result(text, false, expected, "no stabilize or recover phase", pos);
@@ -380,7 +393,7 @@ public final class ExpectationJudge {
             double p99 = s.latencyMicros() == null ? 0 : s.latencyMicros().getValueAtPercentile(99) / 1000.0;
             if (s.errorRate() <= baseErr + ERROR_RATE_SLACK && p99 <= 2 * baseP99 + 1.0) {
                 long took = s.startNanos() - heal;
-                boolean ok = took <= r.within().toNanos();
+                boolean ok = took <= within;
                 return new ScenarioVerdict.Result(text, ok, expected,
                     String.format(Locale.ROOT, "back to baseline after %.1f s", took / 1e9), pos);
             }

@@ -144,6 +144,45 @@ class TimeScaleJudgementTest {
     }
 
     @Test
+    void recoveredWithinIsABoundThatScalesWithTheRun() {
+        // At 0.4 the recover phase starts at 4 s and lasts 3.2 s; recoveredWithin(6 s) allows 2.4 s. Errors go on
+        // through the seconds 4, 5 and 6 of the run: back to the baseline at 7 s, 3 s after heal.
+        double scale = 0.4;
+        RecordedObservations seen = new RecordedObservations(0);
+        for (long t = 0; t < 10 * S; t += S) {
+            Histogram h = new Histogram(3);
+            h.recordValueWithCount(1_000, 1000);
+            boolean failing = t >= 2 * S && t < 7 * S;
+            seen.add(new LoadSecond(t, t + S, 1000, failing ? 500 : 0, h, Map.of()));
+        }
+        ScenarioVerdict.Result recovered = verdict(playbook(""), scale, seen).results().get(6);
+        assertTrue(recovered.judged());
+        assertEquals(ScenarioVerdict.Judgement.FAILED, recovered.judgement(), recovered.toString());
+        assertEquals("within 6 s (2.4 s at --time-scale 0.4)", recovered.expected());
+        assertEquals("back to baseline after 3.0 s", recovered.measured());
+    }
+
+    @Test
+    void recoveredWithinShorterThanALoadSecondOnceScaledIsNotJudged() {
+        String text = """
+            playbook "t" {
+              servers 3
+              scenario "s" {
+                stabilize 5.s
+                inject latency(100.ms) on server(1) for 5.s
+                recover 8.s
+                expect recoveredWithin(2.s)
+              }
+            }""";
+        var r = new PlaybookLoader().loadText("t.groovy", text);
+        assertTrue(r.ok(), r.formatProblems());
+        ScenarioVerdict v = verdict(r.playbook(), 0.25, steady(0.25, List.of()));
+        assertEquals("within 2 s is 500 ms at --time-scale 0.25, shorter than the 1 s the load is measured in",
+            v.results().get(0).measured());
+        assertEquals(0.5, v.scaleToJudge(), "2 s x 0.5 = the 1 s the load is measured in");
+    }
+
+    @Test
     void aFullyJudgedVerdictNamesNoScale() {
         var opened = List.of(new BreakerEvent(6 * S, "server-1", "CLOSED", "OPEN"), new BreakerEvent(6 * S, "server-2", "CLOSED", "OPEN"));
         ScenarioVerdict v = verdict(playbook(""), 1.0, steady(1.0, opened));
