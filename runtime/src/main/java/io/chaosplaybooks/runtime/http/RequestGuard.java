@@ -37,6 +37,9 @@ final class RequestGuard {
         if (settings.refuseBrowsers() && agent != null && agent.startsWith("Mozilla/")) {
             throw new ApiError(403, "User agent not allowed");
         }
+        if (!settings.refuseBrowsers() && expectedAuthorization == null) {
+            checkHost(header.apply("Host"));
+        }
         boolean open = path != null && (method.equals("GET") || method.equals("HEAD")) && settings.openPaths().contains(path);
         if (expectedAuthorization != null && !open) {
             String given = header.apply("Authorization");
@@ -46,7 +49,7 @@ final class RequestGuard {
                     Map.of("WWW-Authenticate", "Bearer"));
             }
         }
-        if (!SAFE_METHODS.contains(method)) {
+        if (!SAFE_METHODS.contains(method)) { // a browser's request from another site: it names its origin
             String origin = header.apply("Origin");
             String host = header.apply("Host");
             if (origin != null && (host == null || !origin.toLowerCase(Locale.ROOT).equals("http://" + host.toLowerCase(Locale.ROOT)))) {
@@ -58,5 +61,33 @@ final class RequestGuard {
                 throw new ApiError(403, "cross-origin request refused: " + method + " with Sec-Fetch-Site " + site);
             }
         }
+    }
+
+    /**
+     * DNS rebinding: a page on a site whose name the attacker later points at 127.0.0.1 is, to the
+     * browser, the same origin as this server, so neither the Origin check nor the browser's own
+     * rules stop it from reading the API or changing state. The one trace is the Host header, which
+     * carries the attacker's name. A server that lets browsers in and has no token (loopback) answers
+     * only to loopback names and IP addresses, which no DNS answer can stand for.
+     */
+    private static void checkHost(String host) {
+        if (host == null || host.isEmpty()) {
+            return; // HTTP/1.0 clients; every browser sends Host
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.startsWith("[")) {
+            return; // an IPv6 literal
+        }
+        int colon = name.lastIndexOf(':');
+        if (colon >= 0) {
+            name = name.substring(0, colon);
+        }
+        boolean ipv4 = !name.isEmpty() && name.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        if (ipv4 || name.equals("localhost") || name.endsWith(".localhost")) {
+            return;
+        }
+        throw new ApiError(403, "Host " + host + " refused: without a token this server answers only to localhost and IP"
+            + " addresses (a web page could otherwise reach it through a DNS name pointed at this machine);"
+            + " open it as http://localhost:PORT or http://127.0.0.1:PORT");
     }
 }

@@ -78,8 +78,9 @@ class ApiServerTest {
     /** One request on a new connection (Connection: close), answer read to the end. */
     private Reply call(String method, String path, String body, String... headers) throws IOException {
         try (Socket s = connect()) {
-            StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
-                + "\r\nConnection: close\r\n");
+            boolean ownHost = java.util.Arrays.stream(headers).anyMatch(h -> h.startsWith("Host:"));
+            StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\n"
+                + (ownHost ? "" : "Host: 127.0.0.1:" + server.port() + "\r\n") + "Connection: close\r\n");
             for (String h : headers) {
                 req.append(h).append("\r\n");
             }
@@ -311,5 +312,34 @@ class ApiServerTest {
         assertEquals(401, call("GET", "/things/1", null, "User-Agent: Mozilla/5.0").status());
         assertEquals(200, call("GET", "/things/1", null, "User-Agent: Mozilla/5.0", "Authorization: Bearer t0ken").status());
         assertEquals(401, call("POST", "/page", "", "Authorization: Bearer nope").status(), "open for GET only");
+    }
+
+    @Test
+    void aWebPageServerWithoutATokenAnswersOnlyToLoopbackNamesAndAddresses() throws IOException {
+        start(ServerSettings.of("127.0.0.1", 0).forWebPage(java.util.Set.of("/page")));
+        int port = server.port();
+        for (String host : new String[] {"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "app.localhost:" + port,
+                                         "[::1]:" + port, "127.0.0.1"}) {
+            assertEquals(200, call("GET", "/things/1", null, "Host: " + host).status(), host);
+        }
+        // DNS rebinding: the attacker's name, pointed at 127.0.0.1, with the browser's same-origin headers.
+        Reply read = call("GET", "/things/1", null, "Host: rebind.example:" + port, "User-Agent: Mozilla/5.0");
+        assertEquals(403, read.status(), read.body());
+        assertTrue(read.json().get("error").asText().contains("Host rebind.example:" + port + " refused"), read.body());
+        Reply write = call("POST", "/things", "{}", "Host: rebind.example:" + port, "Origin: http://rebind.example:" + port,
+            "Sec-Fetch-Site: same-origin");
+        assertEquals(403, write.status(), "same origin to the browser, refused by its Host: " + write.body());
+        assertEquals(403, call("GET", "/page", null, "Host: rebind.example").status(), "the page too");
+    }
+
+    @Test
+    void withATokenOrForToxiproxyClientsAnyHostNameIsAnswered() throws IOException {
+        start(ServerSettings.of("127.0.0.1", 0).withBearerToken("t0ken").forWebPage(java.util.Set.of("/page")));
+        assertEquals(200, call("GET", "/things/1", null, "Host: cache-box:1", "Authorization: Bearer t0ken").status(),
+            "with a token, the token is the guard");
+        server.close();
+        start(ServerSettings.of("127.0.0.1", 0));
+        assertEquals(200, call("GET", "/things/1", null, "Host: toxiproxy:8474").status(),
+            "a Toxiproxy-style API refuses browsers by User-Agent and answers whatever name its clients use");
     }
 }
