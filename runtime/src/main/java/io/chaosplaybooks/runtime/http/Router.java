@@ -11,7 +11,8 @@ import java.util.function.Function;
 /**
  * Method + path pattern to handler. Patterns are segments, {@code {name}} binding one segment:
  * {@code /proxies/{proxy}/toxics/{toxic}}. Empty segments are ignored, so a trailing slash or a
- * doubled one finds the same route. A path no route has is a 404; a path whose routes all want
+ * doubled one finds the same route. A request's path is split before it is percent-decoded, so a
+ * name with a slash in it is one segment when the client encodes it ({@code %2F}). A path no route has is a 404; a path whose routes all want
  * another method is a 405 naming the allowed ones.
  */
 public final class Router {
@@ -69,9 +70,12 @@ public final class Router {
         return mapped != null ? mapped : new ApiError(500, "internal error: " + e);
     }
 
-    /** The route for this request, or an {@link ApiError} 404 / 405. */
+    /** The route for this request's path as sent (still percent-encoded), or an {@link ApiError} 400 / 404 / 405. */
     Match match(String method, String path) {
-        List<String> segments = segments(path);
+        List<String> segments = new ArrayList<>();
+        for (String s : segments(path)) {
+            segments.add(percentDecoded(s));
+        }
         Set<String> allowed = new LinkedHashSet<>();
         for (Route r : routes) {
             Map<String, String> params = r.bind(segments);
@@ -88,6 +92,18 @@ public final class Router {
         String list = String.join(", ", allowed);
         throw new ApiError(405, "method " + method + " not allowed on " + path + " (allowed: " + list + ")",
             Map.of("Allow", list));
+    }
+
+    private static String percentDecoded(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        try {
+            // URLDecoder decodes forms, where '+' is a space; in a path it is a plus.
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "bad percent-encoding in the path segment " + segment);
+        }
     }
 
     private static List<String> segments(String path) {

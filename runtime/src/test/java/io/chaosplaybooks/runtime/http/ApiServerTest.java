@@ -342,4 +342,13 @@ class ApiServerTest {
         assertEquals(200, call("GET", "/things/1", null, "Host: toxiproxy:8474").status(),
             "a Toxiproxy-style API refuses browsers by User-Agent and answers whatever name its clients use");
     }
+
+    @Test
+    void aSegmentIsDecodedAfterThePathIsSplitSoAnEncodedSlashStaysInIt() throws IOException {
+        start(ServerSettings.of("127.0.0.1", 0));
+        assertEquals("a/b", call("GET", "/things/a%2Fb", null).json().get("id").asText());
+        assertEquals("a+b c", call("GET", "/things/a+b%20c", null).json().get("id").asText(), "a plus is a plus in a path");
+        assertEquals(404, call("GET", "/things/a/b", null).status());
+        assertEquals(400, call("GET", "/things/%zz", null).status());
+    }
 }

@@ -246,6 +246,25 @@ class ChaosServiceTest {
     }
 
     @Test
+    void aScheduleWhoseNamesHoldSlashesIsAddressedWithItsIdEncodedAsOneSegment(@TempDir Path dir) throws Exception {
+        Path pb = Files.createDirectories(dir.resolve("playbooks"));
+        Files.writeString(pb.resolve("team.groovy"), TINY.replace("playbook \"tiny\"", "playbook \"team/cache\"")
+            .replace("scenario \"blip\" {", "scenario \"db/primary\" {\n                schedule \"0 3 1 1 *\""));
+        ChaosService s = start(dir, null, 1);
+        String id = call(s, "GET", "/api/schedules", null).json().get(0).get("id").asText();
+        assertEquals("team/cache/db/primary/1", id);
+        String encoded = java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8); // as the page's encodeURIComponent
+        Reply paused = call(s, "POST", "/api/schedules/" + encoded + "/pause", null);
+        assertEquals(200, paused.status(), paused.text());
+        assertFalse(paused.json().get("enabled").asBoolean());
+        Reply resumed = call(s, "POST", "/api/schedules/" + encoded + "/resume", null);
+        assertEquals(200, resumed.status(), resumed.text());
+        assertTrue(resumed.json().get("enabled").asBoolean());
+        Reply plain = call(s, "POST", "/api/schedules/" + id + "/pause", null);
+        assertEquals(404, plain.status(), "unencoded, the slashes are the path's own: " + plain.text());
+    }
+
+    @Test
     void aSecondsLevelQuartzScheduleFiresTwiceAndIsPausedResumedAndTriggeredThroughTheApi(@TempDir Path dir) throws Exception {
         Path pb = Files.createDirectories(dir.resolve("playbooks"));
         // Every 4 s; a run takes longer than that here, so some fires find the server busy and are skipped with why.

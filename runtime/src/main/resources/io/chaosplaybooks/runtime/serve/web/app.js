@@ -97,7 +97,7 @@ function drawRunning(runs) {
 function drawSchedules(list) {
   fill(document.querySelector("#schedules tbody"), list.map(function (s) {
     // Ids are playbook/scenario/n: each part encoded, the slashes kept (the routes have three segments).
-    var id = s.id.split("/").map(encodeURIComponent).join("/");
+    var id = encodeURIComponent(s.id); // one path segment, whatever slashes the names hold
     return el("tr", { "data-schedule": s.id }, [
       el("td", {}, [el("code", { text: s.id })]),
       el("td", { text: s.playbook + (s.scenario ? " / " + s.scenario : "") }),
