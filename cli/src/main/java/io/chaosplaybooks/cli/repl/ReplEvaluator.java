@@ -159,13 +159,14 @@ public final class ReplEvaluator {
         Path file = Path.of(unquote(arg));
         var recorded = session.recorded();
         try {
-            Files.writeString(file, ReplRecording.savedPlaybook(session.playbook(), session.load(), recorded, Instant.now()),
+            Files.writeString(file, ReplRecording.savedPlaybook(session.playbook(), session.load(), session.loadOn(), recorded, Instant.now()),
                 StandardCharsets.UTF_8);
         } catch (IOException e) {
             out.println("error: cannot write " + file + ": " + e.getMessage());
             return;
         }
-        out.println("saved " + recorded.size() + " statements" + (session.load().given().isEmpty() ? "" : " and the load settings")
+        out.println("saved " + recorded.size() + " statements" + (!session.loadOn() ? " and load none"
+            : session.load().given().isEmpty() ? "" : " and the load settings")
             + " to " + file + " (check it with: chaos validate " + file + ")");
     }
 

@@ -10,18 +10,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code :save}: the session as a playbook: its servers, the load settings given (in the playbook or
- * with {@code load { }}), and the fault statements recorded, each followed by a wait up to the next one.
+ * {@code :save}: the session as a playbook: its servers as declared (addresses, listen, toxiproxy,
+ * proxy), its Prometheus, the load settings given (in the playbook or with {@code load { }}) or
+ * {@code load none}, and the fault statements recorded, each followed by a wait up to the next one.
  */
 final class ReplRecording {
     private ReplRecording() {}
 
     /** A timed inject is a phase of its own length in a scenario, so the wait after it is shortened by that much. */
-    static String savedPlaybook(Playbook pb, LoadProfile load, List<LiveSession.Recorded> recorded, Instant now) {
+    static String savedPlaybook(Playbook pb, LoadProfile load, boolean loadOn, List<LiveSession.Recorded> recorded, Instant now) {
         StringBuilder sb = new StringBuilder();
         sb.append("// Saved by chaos repl at ").append(now).append(": the session's load and fault statements with the waits between them.\n");
         sb.append(ReplStatements.servers(pb, "\n", true)).append('\n');
-        if (!load.given().isEmpty()) sb.append(load.written()).append('\n');
+        if (pb.prometheus() != null) sb.append("prometheus ").append(ReplStatements.literal(pb.prometheus())).append('\n');
+        if (!loadOn) sb.append("load none\n");
+        else if (!load.given().isEmpty()) sb.append(load.written()).append('\n');
         sb.append("\nscenario \"repl-session\" {\n");
         sb.append("    description \"Recorded in chaos repl\"\n");
         if (recorded.isEmpty()) sb.append("    wait 1.s\n");

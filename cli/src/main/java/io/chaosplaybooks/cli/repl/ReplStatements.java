@@ -8,6 +8,7 @@ import io.chaosplaybooks.dsl.plan.Expectation;
 import io.chaosplaybooks.dsl.plan.LoadProfile;
 import io.chaosplaybooks.dsl.plan.Playbook;
 import io.chaosplaybooks.dsl.plan.Scenario;
+import io.chaosplaybooks.dsl.plan.ServerSpec;
 import io.chaosplaybooks.dsl.plan.SourcePos;
 import io.chaosplaybooks.dsl.plan.Step;
 import io.chaosplaybooks.dsl.plan.Units;
@@ -85,12 +86,33 @@ final class ReplStatements {
     }
 
     /** The servers as a playbook declares them: {@code servers 3}, or one {@code server "name"[, "address"]} each. */
-    static String servers(Playbook pb, String separator, boolean addresses) {
+    /**
+     * The playbook's servers as statements; with {@code whole}, everything a server says (address, listen,
+     * toxiproxy, proxy), as {@code :save} must keep where the faults go.
+     */
+    static String servers(Playbook pb, String separator, boolean whole) {
         boolean numbered = true;
-        for (int i = 0; i < pb.servers().size(); i++) numbered &= pb.servers().get(i).name().equals("server-" + (i + 1));
+        for (int i = 0; i < pb.servers().size(); i++) {
+            ServerSpec s = pb.servers().get(i);
+            numbered &= s.name().equals("server-" + (i + 1)) && (!whole || s.address() == null && s.listen() == null
+                && s.toxiproxy() == null && s.proxy() == null);
+        }
         if (numbered) return "servers " + pb.servers().size();
-        return String.join(separator, pb.servers().stream().map(s -> "server \"" + s.name() + '"'
-            + (addresses && s.address() != null ? ", \"" + s.address() + '"' : "")).toList());
+        return String.join(separator, pb.servers().stream().map(s -> {
+            StringBuilder b = new StringBuilder("server ").append(literal(s.name()));
+            if (whole) {
+                if (s.address() != null) b.append(", ").append(literal(s.address()));
+                if (s.listen() != null) b.append(", listen: ").append(literal(s.listen()));
+                if (s.toxiproxy() != null) b.append(", toxiproxy: ").append(literal(s.toxiproxy()));
+                if (s.proxy() != null) b.append(", proxy: ").append(literal(s.proxy()));
+            }
+            return b.toString();
+        }).toList());
+    }
+
+    /** A Groovy string literal of {@code text}: single quotes, so nothing in it is interpolated. */
+    static String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /** The servers as the wrapper declares them, on one line so that the user's lines keep their numbers. */
@@ -158,7 +180,10 @@ final class ReplStatements {
             return;
         }
         Playbook pb = r.playbook();
-        if (text.startsWith("load")) {
+        if (text.startsWith("load") && !pb.builtInLoad()) {
+            session.stopLoad();
+            out.println("load: none (faults only; a load { } block starts it again)");
+        } else if (text.startsWith("load")) {
             // The settings written replace the current ones, whatever their value (a default too); the others stay.
             LoadProfile merged = session.load().merge(pb.load());
             session.setLoad(merged);

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -185,6 +186,47 @@ class ReplEvaluatorTest {
         assertEquals(30, load.breaker().window(), saved);
         assertEquals(session.load().written(), load.written(), "every setting given reads back the same");
         assertEquals(session.load().given(), load.given(), saved);
+    }
+
+    @Test
+    void saveKeepsWhereEachServerIsItsPrometheusAndLoadNone(@TempDir Path dir) throws Exception {
+        session.close();
+        open("""
+            server "cache-a", "127.0.0.1:11211", listen: "127.0.0.1:21211"
+            server "cache-b", proxy: "memcached_b", toxiproxy: "http://127.0.0.1:8474"
+            server "cache.c_3", "127.0.0.1:11213"
+            prometheus "http://127.0.0.1:9090"
+            load none
+            """, true);
+        Path file = dir.resolve("own-system.groovy");
+        Playbook saved = save(file, "saved 0 statements and load none");
+        String text = Files.readString(file);
+        assertEquals(session.playbook().servers().stream().map(s -> List.of(s.name(), String.valueOf(s.address()), String.valueOf(s.listen()),
+                String.valueOf(s.toxiproxy()), String.valueOf(s.proxy()))).toList(),
+            saved.servers().stream().map(s -> List.of(s.name(), String.valueOf(s.address()), String.valueOf(s.listen()),
+                String.valueOf(s.toxiproxy()), String.valueOf(s.proxy()))).toList(), text);
+        assertEquals("http://127.0.0.1:9090", saved.prometheus(), text);
+        assertFalse(saved.builtInLoad(), "load none is kept: a saved session must not drive load at the user's system: " + text);
+    }
+
+    @Test
+    void loadNoneStartsNoLoadUntilALoadBlockAsksForIt() throws Exception {
+        session.close();
+        open("servers 2\nload none", true);
+        eval("inject latency(5.ms) on server(1)");
+        assertFalse(session.loadOn());
+        Thread.sleep(1500);
+        assertNull(session.status().lastSecond(), "no load second: the built-in load did not start");
+        assertTrue(eval("load { clients 2; keys 100 }").contains("load: 2 clients"));
+        assertTrue(session.loadOn());
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (session.status().lastSecond() == null || session.status().lastSecond().total().operations() == 0) {
+            assertTrue(System.nanoTime() < end, "the load block started the load within 10 s");
+            Thread.sleep(100);
+        }
+        assertTrue(eval("load none").contains("load: none"));
+        assertFalse(session.loadOn());
+        eval("heal");
     }
 
     @Test

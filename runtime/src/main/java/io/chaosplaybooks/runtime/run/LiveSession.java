@@ -94,6 +94,11 @@ public final class LiveSession implements AutoCloseable {
     private final List<Recorded> recorded = new ArrayList<>();
     private int nextId = 1;
     private LoadProfile load;
+    /**
+     * Whether the session has the built-in load (it runs when the session has started and its config starts load):
+     * not for {@code load none} (the user's own system), until a load block asks for it.
+     */
+    private boolean loadOn;
     private RunEnvironment env;
     private ScheduledExecutorService timer;
     private boolean closed;
@@ -111,6 +116,7 @@ public final class LiveSession implements AutoCloseable {
         this.config = config;
         this.names = playbook.servers().stream().map(ServerSpec::name).toList();
         this.load = playbook.load();
+        this.loadOn = playbook.builtInLoad();
     }
 
     public String id() {
@@ -147,7 +153,7 @@ public final class LiveSession implements AutoCloseable {
                 new RunEnvironment.Settings(config.serverAddresses(), config.seed(), config.backends(), config.console()));
             try {
                 if (recording != null) recordStart(e);
-                if (config.startLoad()) startLoad(e, load, recording);
+                if (loadOn && config.startLoad()) startLoad(e, load, recording);
             } catch (RunException | RuntimeException failed) {
                 e.close();
                 throw failed;
@@ -193,14 +199,35 @@ public final class LiveSession implements AutoCloseable {
         recording.on(RunEvent.FaultRemoved.of(RECORDED_SCENARIO, h.server(), h.fault(), why, at, at));
     }
 
-    /** Changes the load: the running engine stops and one with the new profile starts. */
+    /**
+     * Changes the load: the running engine stops and one with the new profile starts. A session without
+     * load ({@code load none}) starts it now, pre-filled: a load block typed asks for load.
+     */
     public void setLoad(LoadProfile p) throws RunException {
         synchronized (lock) {
             load = p;
+            boolean wasOn = loadOn;
+            loadOn = true;
             if (env == null) return; // used at start
             if (recording != null) recording.on(new RunEvent.LoadChanged(p.written(), now()));
-            if (config.startLoad()) env.changeLoad(p, recording == null ? event -> { } : recording);
-            else env.stopLoad();
+            if (!config.startLoad()) env.stopLoad();
+            else if (wasOn) env.changeLoad(p, recording == null ? event -> { } : recording);
+            else startLoad(env, p, recording);
+        }
+    }
+
+    /** {@code load none}: the built-in load stops (or does not start); faults only. */
+    public void stopLoad() {
+        synchronized (lock) {
+            loadOn = false;
+            if (env != null) env.stopLoad();
+        }
+    }
+
+    /** Whether the session has the built-in load (false after {@code load none}). */
+    public boolean loadOn() {
+        synchronized (lock) {
+            return loadOn;
         }
     }
 
