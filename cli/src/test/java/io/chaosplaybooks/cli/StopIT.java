@@ -80,6 +80,36 @@ class StopIT {
         System.out.println("stop latency at random moments (seed " + seed + "): " + figures);
     }
 
+    @Test
+    void aRunStartedWithSigintIgnoredAsAScriptsBackgroundJobIsStillStoppedBySigint(@TempDir Path dir) throws Exception {
+        // `chaos run ... &` in a non-interactive script starts with SIGINT ignored (the shell does that to its
+        // background jobs), and a JVM keeps an ignored SIGINT ignored; the launcher gives it back its default.
+        Path playbook = dir.resolve("two.groovy");
+        Files.writeString(playbook, PLAYBOOK);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        String run = "trap '' INT; exec '" + RunIT.ROOT.resolve("bin/chaos") + "' run '" + playbook + "' --metrics-port 0";
+        Process p = new ProcessBuilder("bash", "-c", run).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!read(out).contains("Seed ")) {
+                assertTrue(p.isAlive(), "the run ended before the signal:\n" + read(out));
+                assertTrue(System.nanoTime() < deadline, "never started:\n" + read(out));
+                Thread.sleep(20);
+            }
+            Thread.sleep(1_500);
+            List<ProcessHandle> memcached = p.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("memcached")).orElse(false)).toList();
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(TOLERANCE_MS, TimeUnit.MILLISECONDS), "SIGINT was ignored:\n" + read(out));
+            assertEquals(ExitCodes.INTERRUPTED, p.exitValue(), read(out));
+            long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (memcached.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < gone) Thread.sleep(20);
+            assertFalse(memcached.stream().anyMatch(ProcessHandle::isAlive), "a memcached process of the run is left");
+        } finally {
+            if (p.isAlive()) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /**
      * Runs the playbook, signals it once paused at {@code stage} (or {@code afterMs} after it printed its
      * seed, when the signal handlers are in place), and checks what is left.
