@@ -22,7 +22,7 @@ import static io.chaosplaybooks.runtime.metrics.LoadMetricNames.*;
  *
  * <p>Latencies reach the timers once a second, from the window thread ({@link #recordDurations}),
  * not per operation: a Micrometer timer with a Prometheus histogram updates a max, a sum and a
- * bucket array that every worker would contend on (about 4 % of the engine's CPU with 50 workers).
+ * bucket array that every worker would contend on (about 4 % of the process's CPU samples with 50 workers).
  * The values are HdrHistogram's (3 significant digits), so a latency within 0.1 % of a bucket
  * bound may be counted in the bucket next to it.
  */
