@@ -230,6 +230,31 @@ class ReplEvaluatorTest {
     }
 
     @Test
+    void theReadmesReplLinesAreAcceptedAsWritten(@TempDir Path dir) throws Exception {
+        // Every `chaos> ` line of the README, on a session with load; `run` of a stdlib scenario lasts minutes,
+        // so for it the scenario must be one the session knows, and :save writes into the test's directory.
+        session.close();
+        open("servers 3\nload { clients 4; keys 100 }", true);
+        List<String> lines = Files.readAllLines(Path.of("..", "README.md")).stream()
+            .filter(l -> l.startsWith("chaos> ")).map(l -> l.substring("chaos> ".length()).replaceAll("\\s+//.*$", "").strip()).toList();
+        assertTrue(lines.size() >= 8, "the README's REPL example: " + lines);
+        for (String line : lines) {
+            String out;
+            if (line.startsWith("run ")) {
+                String name = line.substring(4).replace("\"", "").strip();
+                out = eval("scenarios");
+                assertTrue(out.contains(name), line + ": the session knows the scenario:\n" + out);
+                continue;
+            }
+            out = eval(line.startsWith(":save ") ? ":save " + dir.resolve(line.substring(6).strip()) : line);
+            assertFalse(out.contains("<input>:") || out.contains("unknown command") || out.contains("usage:") || out.contains("error:"),
+                line + ":\n" + out);
+        }
+        assertTrue(Files.exists(dir.resolve("session.groovy")));
+        eval("heal");
+    }
+
+    @Test
     void savedSessionIsAScenarioThatValidates(@TempDir Path dir) throws Exception {
         eval("inject latency(200.ms) on server(2)");
         eval("inject packetLoss(0.1) on server(1) for 1.s");
